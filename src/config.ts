@@ -1,0 +1,186 @@
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './core/log.js';
+import { PROVIDERS } from './providers/index.js';
+import type { RegisteredProvider } from './providers/define.js';
+import { isLoopbackHost } from './providers/env.js';
+import { ConfigError, type Env } from './providers/types.js';
+
+/** Command-line flags that override the environment. */
+export interface Flags {
+  http?: boolean;
+  host?: string;
+  port?: number;
+  sandbox?: boolean;
+  readOnly?: boolean;
+  providers?: string;
+  stateful?: boolean;
+  logFile?: string;
+}
+
+export interface EnabledProvider {
+  provider: RegisteredProvider;
+  settings: unknown;
+}
+
+export interface Config {
+  transport: 'stdio' | 'http';
+  http: {
+    host: string;
+    port: number;
+    token: string | undefined;
+    allowedOrigins: string[];
+    stateful: boolean;
+    maxBodyBytes: number;
+    rateLimitPerMinute: number;
+    sessionTtlMs: number;
+    maxSessions: number;
+  };
+  sandbox: boolean;
+  readOnly: boolean;
+  providers: EnabledProvider[];
+  confirm: 'destructive' | 'never';
+  confirmSecret: string | undefined;
+  requireVersion: boolean;
+  dataDir: string;
+  timeoutMs: number;
+  maxRetries: number;
+  applyTimeoutMs: number;
+  logLevel: LogLevel;
+  logFile: string | undefined;
+  /** Every credential value, for redaction. */
+  secrets: string[];
+}
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name}: must be true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `${name}: must be a whole number` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `${name}: must be at least ${min}` }).max(max, { error: `${name}: must be at most ${max}` }));
+
+function read<T>(env: Env, name: string, schema: z.ZodType<T, string>, fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'is invalid';
+    throw new ConfigError(name, message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message);
+  }
+  return parsed.data;
+}
+
+/** The user's state directory for the journal (XDG on Linux, the usual places elsewhere). */
+export function defaultDataDir(env: Env): string {
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'post-editor-mcp');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'post-editor-mcp');
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'post-editor-mcp');
+}
+
+/** Environment + flags → one validated Config; throws ConfigError naming the variable. */
+export function loadConfig(env: Env, flags: Flags = {}): Config {
+  const transport = flags.http ? 'http' : 'stdio';
+  const host = flags.host ?? env.MCP_HTTP_HOST ?? '127.0.0.1';
+  const port = flags.port ?? read(env, 'MCP_HTTP_PORT', int('MCP_HTTP_PORT', 0, 65535), 3000);
+  const token = env.MCP_HTTP_TOKEN?.trim() || undefined;
+  if (transport === 'http' && !isLoopbackHost(host) && host !== '::1' && !token) {
+    throw new ConfigError('MCP_HTTP_TOKEN', `is required when the HTTP server binds to a non-loopback host (${host})`);
+  }
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('MCP_HTTP_TOKEN', 'must be at least 16 characters (use a random value)');
+  }
+  const allowedOrigins = (env.MCP_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of allowedOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('MCP_ALLOWED_ORIGINS', `has an invalid origin ${JSON.stringify(origin)} (e.g. https://app.example.com)`);
+    }
+  }
+
+  const providers = enabledProviders(env, flags.providers ?? env.POST_EDITOR_PROVIDERS);
+  const secrets = providers.flatMap((p) => p.provider.secrets(p.settings)).filter((s): s is string => Boolean(s));
+  if (token) secrets.push(token);
+  const confirmSecret = env.POST_EDITOR_CONFIRM_SECRET?.trim() || undefined;
+  if (confirmSecret) secrets.push(confirmSecret);
+
+  return {
+    transport,
+    http: {
+      host,
+      port,
+      token,
+      allowedOrigins,
+      stateful: flags.stateful ?? read(env, 'MCP_HTTP_STATEFUL', bool('MCP_HTTP_STATEFUL'), false),
+      maxBodyBytes: read(env, 'MCP_HTTP_MAX_BODY_BYTES', int('MCP_HTTP_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024), 1024 * 1024),
+      rateLimitPerMinute: read(env, 'MCP_HTTP_RATE_LIMIT', int('MCP_HTTP_RATE_LIMIT', 0, 1_000_000), 600),
+      sessionTtlMs: read(env, 'MCP_HTTP_SESSION_TTL_MS', int('MCP_HTTP_SESSION_TTL_MS', 1000, 86_400_000), 15 * 60_000),
+      maxSessions: read(env, 'MCP_HTTP_MAX_SESSIONS', int('MCP_HTTP_MAX_SESSIONS', 1, 100_000), 100),
+    },
+    sandbox: flags.sandbox === true,
+    readOnly: flags.readOnly ?? read(env, 'POST_EDITOR_READ_ONLY', bool('POST_EDITOR_READ_ONLY'), false),
+    providers,
+    confirm: read(
+      env,
+      'POST_EDITOR_CONFIRM',
+      z.enum(['destructive', 'never'], { error: 'must be destructive or never' }),
+      'destructive',
+    ),
+    confirmSecret,
+    requireVersion: read(env, 'POST_EDITOR_REQUIRE_VERSION', bool('POST_EDITOR_REQUIRE_VERSION'), true),
+    dataDir:
+      env.POST_EDITOR_DATA_DIR?.trim() ||
+      (flags.sandbox ? join(tmpdir(), `post-editor-mcp-sandbox-${process.pid}`) : defaultDataDir(env)),
+    timeoutMs: read(env, 'POST_EDITOR_TIMEOUT_MS', int('POST_EDITOR_TIMEOUT_MS', 100, 600_000), 30_000),
+    maxRetries: read(env, 'POST_EDITOR_MAX_RETRIES', int('POST_EDITOR_MAX_RETRIES', 0, 10), 2),
+    applyTimeoutMs: read(env, 'POST_EDITOR_APPLY_TIMEOUT_MS', int('POST_EDITOR_APPLY_TIMEOUT_MS', 0, 600_000), 30_000),
+    logLevel: read(
+      env,
+      'LOG_LEVEL',
+      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+      'info',
+    ),
+    logFile: flags.logFile ?? (env.POST_EDITOR_LOG_FILE?.trim() || undefined),
+    secrets,
+  };
+}
+
+function enabledProviders(env: Env, list: string | undefined): EnabledProvider[] {
+  const wanted = list
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const known = new Set(PROVIDERS.map((p) => p.id));
+  for (const name of wanted ?? []) {
+    if (!known.has(name)) {
+      throw new ConfigError('POST_EDITOR_PROVIDERS', `unknown provider ${JSON.stringify(name)}; known: ${[...known].join(', ')}`);
+    }
+  }
+  const enabled: EnabledProvider[] = [];
+  for (const provider of PROVIDERS) {
+    if (wanted && !wanted.includes(provider.id)) continue;
+    const settings = provider.readSettings(env);
+    if (settings === null) {
+      if (wanted) {
+        const secret = provider.env.find((v) => v.secret);
+        throw new ConfigError(secret?.name ?? provider.id, `is required: ${provider.label} is listed in POST_EDITOR_PROVIDERS`);
+      }
+      continue;
+    }
+    enabled.push({ provider, settings });
+  }
+  if (enabled.length === 0) {
+    throw new ConfigError(
+      'POST_EDITOR_PROVIDERS',
+      `no provider is configured: set the credentials of at least one (${PROVIDERS.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}), or run with --sandbox`,
+    );
+  }
+  return enabled;
+}

@@ -1,0 +1,269 @@
+import { Agent } from 'undici';
+import type { Logger } from './log.js';
+import type { Redactor } from './redact.js';
+import { ToolError, codeForStatus } from './errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Absolute URL: the provider's base URL with the endpoint path appended. */
+  url: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Reads may be retried; writes are sent once unless the provider certainly did not process them. */
+  kind: 'read' | 'write';
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the body is JSON, else the text (possibly empty). */
+  body: unknown;
+  text: string;
+}
+
+export interface HttpClientOptions {
+  timeoutMs: number;
+  maxRetries: number;
+  maxResponseBytes?: number;
+  /** Longest Retry-After we sleep through; longer ones are surfaced as rate_limited. */
+  maxRetryAfterMs?: number;
+  redactor: Redactor;
+  log: Logger;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Network failures where the request certainly never reached the provider's application. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Upstream HTTP with a shared keep-alive pool, one time budget per call, bounded retries and size cap. */
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly opts: Required<HttpClientOptions>;
+
+  constructor(options: HttpClientOptions) {
+    this.opts = {
+      maxResponseBytes: DEFAULT_MAX_BYTES,
+      maxRetryAfterMs: Math.min(options.timeoutMs, 10_000),
+      ...options,
+    };
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      connections: 128,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
+    });
+  }
+
+  /** Sends a request within the time budget; throws ToolError for network failures, never for HTTP statuses. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const deadline = Date.now() + this.opts.timeoutMs;
+    let attempt = 0;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw this.timeoutError(req);
+      try {
+        const res = await this.once(req, remaining);
+        if (!RETRYABLE_STATUS.has(res.status)) return res;
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+        const mayRetry =
+          attempt < this.opts.maxRetries &&
+          (req.kind === 'read' || (retryAfterMs !== undefined && (res.status === 429 || res.status === 503)));
+        if (!mayRetry) return res;
+        const delay = retryAfterMs ?? backoff(attempt);
+        if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) return res;
+        if (Date.now() + delay >= deadline) return res;
+        this.opts.log.debug('upstream retry', { status: res.status, attempt, delay_ms: delay });
+        await sleep(delay, req.signal);
+      } catch (err) {
+        if (err instanceof ToolError) throw err;
+        const code = errorCode(err);
+        if (req.signal?.aborted) throw new ToolError('timeout', 'The request was cancelled by the client.');
+        const timedOut = code === 'TIMEOUT' || code?.startsWith('UND_ERR_') === true && code.includes('TIMEOUT');
+        if (timedOut && Date.now() >= deadline - 5) throw this.timeoutError(req);
+        const safeToRepeat = req.kind === 'read' || (code !== undefined && NOT_SENT_CODES.has(code));
+        const delay = backoff(attempt);
+        if (!safeToRepeat || attempt >= this.opts.maxRetries || Date.now() + delay >= deadline) {
+          throw this.networkError(req, code, timedOut);
+        }
+        this.opts.log.debug('upstream retry after network error', { code, attempt });
+        await sleep(delay, req.signal);
+      }
+      attempt++;
+    }
+  }
+
+  /** Closes the pool (graceful shutdown). */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async once(req: HttpRequest, budgetMs: number): Promise<HttpResponse> {
+    const url = new URL(req.url);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const timeoutSignal = AbortSignal.timeout(budgetMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    let res;
+    try {
+      res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers,
+        body: payload,
+        signal,
+      });
+    } catch (err) {
+      if (timeoutSignal.aborted && !req.signal?.aborted) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      throw err;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.opts.maxResponseBytes) {
+          res.body.destroy();
+          throw new ToolError(
+            'provider_error',
+            `The provider's response exceeded ${this.opts.maxResponseBytes} bytes and was dropped.`,
+            { provider_status: res.statusCode, retryable: false },
+          );
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (err) {
+      if (err instanceof ToolError) throw err;
+      if (timeoutSignal.aborted && !req.signal?.aborted) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      throw err;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const responseHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    return { status: res.statusCode, headers: responseHeaders, body: parseBody(text), text };
+  }
+
+  private timeoutError(req: HttpRequest): ToolError {
+    const write = req.kind === 'write';
+    return new ToolError('timeout', `The provider did not answer within ${this.opts.timeoutMs} ms.`, {
+      retryable: !write,
+      hint: write
+        ? 'The write may or may not have been applied: call get_post and check before trying again.'
+        : 'Try again later; raise POST_EDITOR_TIMEOUT_MS if the provider is slow.',
+    });
+  }
+
+  private networkError(req: HttpRequest, code: string | undefined, timedOut: boolean): ToolError {
+    if (timedOut) return this.timeoutError(req);
+    const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+    const write = req.kind === 'write' && !notSent;
+    return new ToolError('provider_unavailable', `Could not reach the provider (${code ?? 'network error'}).`, {
+      retryable: !write,
+      hint: write
+        ? 'The connection failed mid-request: the write may have been applied. Call get_post and check before trying again.'
+        : 'Check the base URL and the network, then try again.',
+    });
+  }
+}
+
+/** Throws the contract error for a non-2xx response, with the provider's own message trimmed and redacted. */
+export function errorFromResponse(
+  res: HttpResponse,
+  providerMessage: string | undefined,
+  redactor: Redactor,
+  kind: 'read' | 'write',
+): ToolError {
+  const code = codeForStatus(res.status);
+  const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+  const detail = providerMessage ?? (res.text ? summarizeText(res.text) : undefined);
+  const message = redactor.redact(
+    `The provider answered HTTP ${res.status}${detail ? `: ${trim(detail, 500)}` : ''}`,
+  );
+  const writeUncertain = kind === 'write' && res.status >= 500;
+  return new ToolError(code, message, {
+    provider_status: res.status,
+    ...(retryAfterMs !== undefined && { retry_after_s: Math.ceil(retryAfterMs / 1000) }),
+    ...(writeUncertain && {
+      retryable: false,
+      hint: 'The provider failed mid-write: call get_post and check whether the change landed before retrying.',
+    }),
+  });
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function parseBody(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** An HTML error page becomes its title; other text is trimmed. */
+function summarizeText(text: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+  if (title) return title.trim();
+  if (/^\s*</.test(text)) return 'an HTML page instead of JSON';
+  return text.trim();
+}
+
+function trim(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function backoff(attempt: number): number {
+  const base = 200 * 2 ** attempt;
+  return base / 2 + Math.random() * base;
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { code?: unknown; cause?: { code?: unknown } };
+    if (typeof e.code === 'string') return e.code;
+    if (typeof e.cause?.code === 'string') return e.cause.code;
+  }
+  return undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ToolError('timeout', 'The request was cancelled by the client.'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new ToolError('timeout', 'The request was cancelled by the client.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

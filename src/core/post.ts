@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const POST_STATUSES = [
+  'draft',
+  'scheduled',
+  'published',
+  'unpublished',
+  'archived',
+  'pending',
+  'failed',
+  'unknown',
+] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+const isoOrNull = z.string().nullable();
+
+/** The normalized post every provider's get_post returns (DESIGN.md "Output"). */
+export const postSchema = z.object({
+  provider: z.string(),
+  id: z.string(),
+  title: z.string().nullable(),
+  body: z.string().nullable(),
+  body_format: z.enum(['html', 'markdown', 'text']).nullable(),
+  status: z.enum(POST_STATUSES),
+  provider_status: z.string().nullable(),
+  url: z.string().nullable(),
+  tags: z.array(z.string()),
+  scheduled_at: isoOrNull,
+  published_at: isoOrNull,
+  updated_at: isoOrNull,
+  version: z.string(),
+  raw: z.record(z.string(), z.unknown()).optional(),
+});
+export type Post = z.infer<typeof postSchema>;
+
+/** One row of list_posts: just enough to pick a post, small for the agent's context. */
+export const postSummarySchema = postSchema.pick({
+  id: true,
+  title: true,
+  status: true,
+  url: true,
+  published_at: true,
+  updated_at: true,
+});
+export type PostSummary = z.infer<typeof postSummarySchema>;
+
+export const postListSchema = z.object({
+  posts: z.array(postSummarySchema),
+  next_cursor: z.string().nullable(),
+});
+export type PostList = z.infer<typeof postListSchema>;
+
+/** A stable short hash of any JSON value (keys sorted), used as a version where a provider has none. */
+export function hashVersion(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
+}
+
+/** JSON with object keys sorted, so equal values hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+    return v;
+  });
+}
+
+// Zero-width, bidi override/isolate and other invisible format characters: provider text could
+// use them to hide instructions from a human reviewer, so the normalized view drops them.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u{E0000}-\u{E007F}]/gu;
+
+/** Strips invisible and bidi control characters from provider text (the raw object is left untouched). */
+export function cleanText(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  return text.replace(INVISIBLE, '');
+}
+
+/** Normalizes a provider timestamp (any ISO form, or Unix seconds) to ISO 8601 UTC, or null. */
+export function toIsoUtc(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000).toISOString();
+  if (typeof value !== 'string') return null;
+  // A naive timestamp (no offset) from an API documented as UTC is read as UTC, not local time.
+  const naive = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
+  const ms = Date.parse(naive ? `${value}Z` : value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

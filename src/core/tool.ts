@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ToolError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Redactor } from './redact.js';
+import { invalidInputFromIssues } from './validation.js';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a handler gets besides its arguments. */
+export interface ToolContext {
+  signal: AbortSignal;
+  /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+}
+
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** A valid argument object: quoted in invalid_input errors and in the generated docs. */
+  example: z.input<I>;
+  /** Fields refused before validation, each with the reason the agent needs (e.g. a field the API ignores). */
+  refusedFields?: Record<string, string>;
+  /** Provider name for logs (tools that are not a provider's leave it out). */
+  provider?: string;
+  handler(args: z.output<I>, ctx: ToolContext): Promise<z.output<O>>;
+}
+
+/** A tool with its types erased at the boundary: arguments are parsed inside `call`. */
+export interface DefinedTool {
+  readonly name: string;
+  readonly provider: string | undefined;
+  readonly annotations: ToolAnnotations;
+  readonly example: Record<string, unknown>;
+  /** The tools/list entry, built once. */
+  readonly listing: Tool;
+  call(rawArgs: unknown, ctx: ToolContext): Promise<unknown>;
+}
+
+const TOOL_NAME = /^[a-z0-9_]{1,64}$/;
+
+/** Declares a tool: schemas are turned into JSON Schema once, here, not per call. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodType>(spec: ToolSpec<I, O>): DefinedTool {
+  if (!TOOL_NAME.test(spec.name)) throw new Error(`Tool name ${spec.name} does not match ${TOOL_NAME}`);
+  const example = spec.example as Record<string, unknown>;
+  const listing: Tool = {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: jsonSchemaOf(spec.input, 'input') as Tool['inputSchema'],
+    outputSchema: jsonSchemaOf(spec.output, 'output') as Tool['outputSchema'],
+    annotations: { title: spec.title, ...spec.annotations },
+  };
+  return {
+    name: spec.name,
+    provider: spec.provider,
+    annotations: spec.annotations,
+    example,
+    listing,
+    async call(rawArgs, ctx) {
+      const args = parseArguments(spec, rawArgs, example);
+      return spec.handler(args, ctx);
+    },
+  };
+}
+
+function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
+  spec: ToolSpec<I, O>,
+  rawArgs: unknown,
+  example: Record<string, unknown>,
+): z.output<I> {
+  const args = decodeArguments(rawArgs);
+  for (const [field, reason] of Object.entries(spec.refusedFields ?? {})) {
+    if (Object.hasOwn(args, field)) throw new ToolError('invalid_input', `${field}: ${reason}`, { field });
+  }
+  const parsed = spec.input.safeParse(args);
+  if (!parsed.success) throw invalidInputFromIssues(parsed.error.issues, example);
+  return parsed.data;
+}
+
+/** Accepts an argument object, or (unambiguously) a string holding one: some clients double-encode. */
+function decodeArguments(rawArgs: unknown): Record<string, unknown> {
+  if (rawArgs === undefined || rawArgs === null) return {};
+  if (typeof rawArgs === 'string') {
+    try {
+      const decoded: unknown = JSON.parse(rawArgs);
+      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded)) return decoded as Record<string, unknown>;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  if (typeof rawArgs !== 'object' || Array.isArray(rawArgs)) {
+    throw new ToolError('invalid_input', 'arguments: must be a JSON object', { field: 'arguments' });
+  }
+  return rawArgs as Record<string, unknown>;
+}
+
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+/** The tools one server exposes, with the call path every tool goes through. */
+export class ToolRegistry {
+  readonly listing: Tool[];
+  private readonly byName: Map<string, DefinedTool>;
+
+  constructor(
+    tools: DefinedTool[],
+    private readonly redactor: Redactor,
+    private readonly log: Logger,
+  ) {
+    this.byName = new Map();
+    for (const tool of tools) {
+      if (this.byName.has(tool.name)) throw new Error(`Duplicate tool ${tool.name}`);
+      this.byName.set(tool.name, tool);
+    }
+    this.listing = tools.map((t) => t.listing);
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Runs a tool and renders the result or error as the contract says; never throws. */
+  async call(name: string, rawArgs: unknown, ctx: ToolContext): Promise<CallToolResult> {
+    const started = performance.now();
+    const tool = this.byName.get(name);
+    let outcome = 'ok';
+    try {
+      if (!tool) {
+        throw new ToolError('invalid_input', `name: unknown tool ${JSON.stringify(name)}`, {
+          field: 'name',
+          hint: `Available tools: ${this.names.join(', ')}`,
+        });
+      }
+      const result = await tool.call(rawArgs, ctx);
+      const text = this.redactor.redact(JSON.stringify(result));
+      return {
+        content: [{ type: 'text', text }],
+        structuredContent: JSON.parse(text) as Record<string, unknown>,
+      };
+    } catch (err) {
+      const error = toToolError(err, this.log, name);
+      outcome = error.code;
+      return {
+        isError: true,
+        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(error.toJSON())) }],
+      };
+    } finally {
+      this.log.info('tool call', {
+        tool: name,
+        provider: tool?.provider,
+        outcome,
+        duration_ms: Math.round(performance.now() - started),
+      });
+    }
+  }
+}
+
+function toToolError(err: unknown, log: Logger, tool: string): ToolError {
+  if (err instanceof ToolError) return err;
+  log.error('unexpected error in tool', {
+    tool,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return new ToolError('provider_error', 'Unexpected server error while handling the call.', { retryable: false });
+}

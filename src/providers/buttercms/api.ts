@@ -1,0 +1,164 @@
+import { ToolError } from '../../core/errors.js';
+import { canonicalJson } from '../../core/post.js';
+import { diffFields } from '../../core/safety.js';
+import { ProviderClient, decodeCursor, encodeCursor, expectObject } from '../client.js';
+import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
+import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
+import { butterListInput, butterPostSchema, type ButterListArgs, type ButterUpdateArgs } from './schemas.js';
+
+export interface ButterSettings {
+  baseUrl: string;
+  readToken: string | undefined;
+  writeToken: string | undefined;
+}
+
+// Flags that steer the write but are not post fields: sent, never diffed.
+const WRITE_FLAGS = new Set(['upload_images_to_media_library']);
+// Fields ButterCMS rewrites when applying (images are copied to its media library).
+const REWRITTEN = new Set(['featured_image', 'body']);
+
+/** ButterCMS Read API (GET) + Write API (PATCH, 202 then applied in the background). */
+export function createButterApi(settings: ButterSettings, deps: ProviderDeps): PostApi<ButterListArgs, ButterUpdateArgs> {
+  const client = new ProviderClient({
+    baseUrl: settings.baseUrl,
+    http: deps.http,
+    redactor: deps.redactor,
+    authHeaders: (kind): Record<string, string> => {
+      const token = kind === 'write' ? settings.writeToken : (settings.readToken ?? settings.writeToken);
+      return token ? { authorization: `Token ${token}` } : {};
+    },
+    errorMessage: butterErrorMessage,
+  });
+  // The trailing slash is mandatory: without it ButterCMS redirects, and a redirected PATCH can lose its body.
+  const postPath = (slug: string) => `/posts/${encodeURIComponent(slug)}/`;
+
+  const api: PostApi<ButterListArgs, ButterUpdateArgs> = {
+    async get(id, ctx) {
+      const res = await client.read(postPath(id), {}, ctx);
+      const parsed = butterPostSchema.safeParse(expectObject(res.body, 'get_post').data);
+      if (!parsed.success) throw new ToolError('provider_error', 'ButterCMS returned a post without the expected fields.');
+      return load(parsed.data);
+    },
+
+    async list(args, ctx) {
+      const state = args.cursor ? butterListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor)) : undefined;
+      if (state && !state.success) throw new ToolError('invalid_input', 'cursor: not a ButterCMS cursor', { field: 'cursor' });
+      const a = state?.data ?? args;
+      const page = a.page ?? 1;
+      const page_size = a.page_size ?? 10;
+      const res = await client.read(
+        a.query ? '/posts/search/' : '/posts/',
+        {
+          page,
+          page_size,
+          exclude_body: 'true',
+          ...(a.query && { query: a.query }),
+          ...(a.preview && !a.query && { preview: 1 }),
+          ...(a.author_slug && { author_slug: a.author_slug }),
+          ...(a.category_slug && { category_slug: a.category_slug }),
+          ...(a.tag_slug && { tag_slug: a.tag_slug }),
+        },
+        ctx,
+      );
+      const body = expectObject(res.body, 'list_posts');
+      const rows = Array.isArray(body.data) ? body.data : [];
+      const posts = rows.flatMap((row) => {
+        const parsed = butterPostSchema.safeParse(row);
+        return parsed.success ? [summarizeButterPost(parsed.data)] : [];
+      });
+      const meta = (body.meta ?? {}) as { next_page?: number | null };
+      const { cursor: _cursor, ...rest } = a as ButterListArgs;
+      return {
+        posts,
+        next_cursor: meta.next_page ? encodeCursor({ ...rest, page: meta.next_page, page_size }) : null,
+      };
+    },
+
+    planUpdate(current, changes) {
+      const fields = Object.fromEntries(Object.entries(changes).filter(([k]) => !WRITE_FLAGS.has(k)));
+      const diff = diffFields(current.editable, fields);
+      const body: Record<string, unknown> = {};
+      for (const field of Object.keys(diff)) body[field] = (changes as Record<string, unknown>)[field];
+      if (Object.keys(diff).length && changes.upload_images_to_media_library !== undefined) {
+        body.upload_images_to_media_library = changes.upload_images_to_media_library;
+      }
+      const warnings: string[] = [];
+      if (diff.slug) warnings.push(`The slug changes to "${String(changes.slug)}": use it as id from now on.`);
+      if (diff.featured_image) warnings.push('ButterCMS copies featured_image to its media library; the stored URL will differ.');
+      return writePlan(current, { method: 'PATCH', path: postPath(current.post.id), body }, diff, warnings, changes.slug);
+    },
+
+    planRemoval(current) {
+      const diff = diffFields(current.editable, { status: 'draft' });
+      return writePlan(current, { method: 'PATCH', path: postPath(current.post.id), body: { status: 'draft' } }, diff, []);
+    },
+
+    send: (request, ctx) => client.send(request, ctx),
+    urlOf: (request) => client.urlOf(request),
+
+    isApplied(fresh, plan) {
+      return Object.entries(plan.diff).every(
+        ([field, change]) =>
+          REWRITTEN.has(field) ||
+          canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after),
+      );
+    },
+  };
+  return api;
+}
+
+function load(raw: ReturnType<typeof butterPostSchema.parse>): LoadedPost {
+  return { post: normalizeButterPost(raw), raw, editable: editableButterFields(raw) };
+}
+
+function writePlan(
+  current: LoadedPost,
+  request: WritePlan['request'],
+  diff: WritePlan['diff'],
+  warnings: string[],
+  newSlug?: string,
+): WritePlan {
+  return {
+    request,
+    diff,
+    warnings,
+    interpret(res) {
+      const body = typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {};
+      // ButterCMS passes ignored fields back as "warning: <field>" keys of the 202 body.
+      const providerWarnings = Object.entries(body)
+        .filter(([k, v]) => k.startsWith('warning') && typeof v === 'string')
+        .map(([, v]) => `ButterCMS: ${String(v)}`);
+      const renamed = newSlug !== undefined && newSlug !== current.post.id;
+      if (res.status === 202 || body.status === 'pending') {
+        return {
+          post: null,
+          applied: 'async',
+          warnings: [
+            ...providerWarnings,
+            'ButterCMS accepted the change (202) and applies it in the background, usually within seconds.',
+          ],
+          ...(renamed && { newId: newSlug, extra: { new_id: newSlug } }),
+        };
+      }
+      const data = butterPostSchema.safeParse(body.data);
+      return {
+        post: data.success ? normalizeButterPost(data.data) : null,
+        applied: data.success ? 'sync' : 'async',
+        warnings: providerWarnings,
+        ...(renamed && { newId: newSlug, extra: { new_id: newSlug } }),
+      };
+    },
+  };
+}
+
+/** ButterCMS errors are {"detail": "..."}, {"error": "..."} or {"field": ["msg", ...]}. */
+export function butterErrorMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.detail === 'string') return b.detail;
+  if (typeof b.error === 'string') return b.error;
+  const fields = Object.entries(b)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([k, v]) => `${k}: ${(v as unknown[]).join(' ')}`);
+  return fields.length ? fields.join('; ') : undefined;
+}

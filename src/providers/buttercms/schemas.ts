@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+// Unicode slug: letters, digits, "-" and "_" only, so a slug can never carry "/", "?", "#" or "..".
+const SLUG = /^[\p{L}\p{N}_-]{1,100}$/u;
+
+export const butterSlug = z
+  .string()
+  .regex(SLUG, { error: 'must be a ButterCMS slug: letters, digits, "-" or "_", at most 100 characters' })
+  .describe('post slug (≤100; letters, digits, -, _)');
+
+const names = (what: string) => z.array(z.string().min(1).max(100)).max(50).describe(`${what} names; created if new; replaces the list`);
+
+export const butterListInput = z.strictObject({
+  page: z.number().int().min(1).max(100000).optional().describe('page number, default 1'),
+  page_size: z.number().int().min(1).max(100).optional().describe('1-100, default 10'),
+  preview: z.boolean().optional().describe('true: include drafts and scheduled posts (default: published only)'),
+  query: z.string().min(1).max(200).optional().describe('full-text search (published posts only, by relevance)'),
+  author_slug: z.string().max(100).optional(),
+  category_slug: z.string().max(100).optional(),
+  tag_slug: z.string().max(100).optional(),
+  cursor: z.string().max(2000).optional().describe('next_cursor of the previous page; other filters are then ignored'),
+});
+export type ButterListArgs = z.output<typeof butterListInput>;
+
+export const butterUpdateInput = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional().describe('≤200 chars'),
+  slug: butterSlug.optional().describe('new slug (≤100); renaming changes the id for later calls'),
+  status: z
+    .enum(['draft', 'published'], {
+      error:
+        'must be "draft" or "published"; ButterCMS ignores status "scheduled" on update, so schedule in the ButterCMS dashboard',
+    })
+    .optional()
+    .describe('draft|published ("scheduled" cannot be set via the API)'),
+  author: z
+    .union([z.strictObject({ slug: z.string().min(1).max(100) }), z.strictObject({ email: z.email().max(254) })])
+    .optional()
+    .describe('existing author, by {slug} or {email}'),
+  categories: names('category').optional(),
+  tags: names('tag').optional(),
+  featured_image: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('image URL; always copied to the media library'),
+  featured_image_alt: z.string().max(250).optional().describe('≤250 chars'),
+  body: z.string().max(1_000_000).optional().describe('HTML'),
+  summary: z.string().max(2000).optional().describe('plain text, ≤2000 chars'),
+  seo_title: z.string().max(100).optional().describe('≤100 chars'),
+  meta_description: z.string().max(1000).optional(),
+  upload_images_to_media_library: z
+    .boolean()
+    .optional()
+    .describe('true: copy image URLs in body to the media library'),
+});
+export type ButterUpdateArgs = z.output<typeof butterUpdateInput>;
+
+/** ButterCMS's post object as the Read API returns it (only what we use is checked). */
+export const butterPostSchema = z.looseObject({
+  slug: z.string(),
+  title: z.string().nullish(),
+  body: z.string().nullish(),
+  summary: z.string().nullish(),
+  status: z.string().nullish(),
+  url: z.string().nullish(),
+  created: z.string().nullish(),
+  updated: z.string().nullish(),
+  published: z.string().nullish(),
+  scheduled: z.string().nullish(),
+  author: z.looseObject({ slug: z.string().nullish(), email: z.string().nullish() }).nullish(),
+  categories: z.array(z.looseObject({ name: z.string() })).nullish(),
+  tags: z.array(z.looseObject({ name: z.string() })).nullish(),
+  featured_image: z.string().nullish(),
+  featured_image_alt: z.string().nullish(),
+  seo_title: z.string().nullish(),
+  meta_description: z.string().nullish(),
+});
+export type ButterPost = z.output<typeof butterPostSchema>;

@@ -1,0 +1,35 @@
+import { ConfigError, type Env } from './types.js';
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** True for loopback host names (sandbox and tests may use plain http there). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
+/** A base URL from the environment: https, or http only on loopback; no trailing slash. */
+export function readBaseUrl(env: Env, name: string, fallback?: string): string {
+  const value = env[name]?.trim() || fallback;
+  if (!value) throw new ConfigError(name, 'is required (e.g. https://www.example.com/api/1.3)');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(name, 'must use https:// (plain http is allowed only for loopback addresses)');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(name, 'must not contain credentials, a query or a fragment');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** A credential from the environment, trimmed; undefined when unset or blank. */
+export function readSecret(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (/[\s\u0000-\u001f]/.test(value)) throw new ConfigError(name, 'must not contain whitespace or control characters');
+  return value;
+}

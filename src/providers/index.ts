@@ -1,0 +1,5 @@
+import { buttercms } from './buttercms/index.js';
+import { registerProvider, type RegisteredProvider } from './define.js';
+
+/** Every provider, one line each. */
+export const PROVIDERS: RegisteredProvider[] = [registerProvider(buttercms)];

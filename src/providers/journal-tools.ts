@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { ToolError, invalidInput } from '../core/errors.js';
+import { defineTool, type DefinedTool } from '../core/tool.js';
+import type { ProviderRuntime } from './define.js';
+import { controlFields } from './tools.js';
+import type { LoadedPost, WritePlan } from './types.js';
+import { runWrite, writeResultSchema, type WriteDeps } from './write.js';
+
+const entrySchema = z.object({
+  journal_id: z.string(),
+  at: z.string(),
+  provider: z.string(),
+  post_id: z.string(),
+  tool: z.string(),
+  version_before: z.string(),
+  title_before: z.string().nullable(),
+  before: z.record(z.string(), z.unknown()),
+  after: z.record(z.string(), z.unknown()),
+  outcome: z.string().nullable(),
+  reverts: z.string().nullable(),
+});
+
+const JOURNAL_ID = z
+  .string()
+  .regex(/^j_[a-z0-9]{1,12}_[a-f0-9]{10}$/, { error: 'must be a journal_id from a write result or post_history' })
+  .describe('journal_id from a write result or post_history');
+
+/** post_history (read) and revert_post (write), shared by every provider. */
+export function buildJournalTools(
+  runtimes: ProviderRuntime[],
+  deps: WriteDeps,
+  options: { readOnly: boolean },
+): DefinedTool[] {
+  const byId = new Map(runtimes.map((r) => [r.id, r]));
+  const providerIds = runtimes.map((r) => r.id) as [string, ...string[]];
+  const tools: DefinedTool[] = [
+    defineTool({
+      name: 'post_history',
+      title: 'Journal of writes',
+      description:
+        'Writes made through this server, newest first: the fields each changed, before and after. Use a journal_id with revert_post.',
+      input: z.strictObject({
+        provider: z.enum(providerIds).optional().describe('only this provider'),
+        post_id: z.string().max(200).optional().describe('only this post id'),
+        cursor: z.string().regex(/^\d{1,7}$/).optional().describe('next_cursor from the previous page'),
+        limit: z.number().int().min(1).max(50).optional().describe('entries per page, default 10'),
+      }),
+      output: z.object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      example: { provider: providerIds[0], limit: 10 },
+      async handler({ provider, post_id, cursor, limit = 10 }) {
+        const offset = cursor ? Number(cursor) : 0;
+        const { entries, total } = await deps.journal.query({ provider, post_id, offset, limit });
+        return {
+          entries: entries.map((e) => ({
+            journal_id: e.journal_id,
+            at: e.at,
+            provider: e.provider,
+            post_id: e.post_id,
+            tool: e.tool,
+            version_before: e.version_before,
+            title_before: e.title_before,
+            before: e.before,
+            after: e.after,
+            outcome: e.outcome ?? null,
+            reverts: e.reverts ?? null,
+          })),
+          next_cursor: offset + limit < total ? String(offset + limit) : null,
+        };
+      },
+    }),
+  ];
+  if (options.readOnly) return tools;
+
+  tools.push(
+    defineTool({
+      name: 'revert_post',
+      title: 'Revert a journaled write',
+      description:
+        "Re-applies a journal entry's previous field values through the provider's update (version-checked, dry-runnable, journaled). Fields that can no longer be set are listed in details.not_restored.",
+      input: z.strictObject({ journal_id: JOURNAL_ID, ...controlFields(deps.policy.requireVersion) }),
+      output: writeResultSchema,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+      example: { journal_id: 'j_mbx2k1a0_3f9a1c2b7d', expected_version: 'k3J9xQ2mW8aB1cD4', dry_run: true },
+      async handler({ journal_id, expected_version, dry_run }, ctx) {
+        const entry = await deps.journal.find(journal_id);
+        if (!entry) throw new ToolError('not_found', `journal_id: no journal entry ${journal_id}`, { field: 'journal_id' });
+        const runtime = byId.get(entry.provider);
+        if (!runtime) {
+          throw invalidInput('journal_id', `the entry is for ${entry.provider}, which is not enabled on this server`);
+        }
+        if (entry.tool.endsWith('_delete_post')) {
+          throw new ToolError(
+            'not_editable',
+            `The post was deleted; ${runtime.label} cannot restore it through the API. Its previous content is in this entry's before fields (post_history).`,
+          );
+        }
+        const { changes, notRestored } = restorableFields(runtime, entry.before);
+        if (Object.keys(changes).length === 0) {
+          throw new ToolError('not_editable', `Nothing in ${journal_id} can be restored: ${describe(notRestored)}`);
+        }
+        const result = await runWrite(
+          runtime.api,
+          {
+            provider: runtime.id,
+            tool: `${runtime.id}_update_post`,
+            op: 'update',
+            id: entry.post_id,
+            changes,
+            expected_version,
+            dry_run,
+            reverts: journal_id,
+          },
+          deps,
+          ctx,
+          (current) => planDroppingRefused(runtime, current, changes, notRestored),
+        );
+        return Object.keys(notRestored).length
+          ? {
+              ...result,
+              warnings: [...result.warnings, `Not restored: ${describe(notRestored)}`],
+              details: { ...result.details, not_restored: notRestored },
+            }
+          : result;
+      },
+    }),
+  );
+  return tools;
+}
+
+/** Keeps the pre-image fields the update schema still accepts; the rest are reported with the reason. */
+function restorableFields(
+  runtime: ProviderRuntime,
+  before: Record<string, unknown>,
+): { changes: Record<string, unknown>; notRestored: Record<string, string> } {
+  const changes: Record<string, unknown> = {};
+  const notRestored: Record<string, string> = {};
+  const shape = runtime.updateInput.shape as Record<string, z.ZodType>;
+  for (const [field, value] of Object.entries(before)) {
+    const schema = shape[field];
+    if (!schema) {
+      notRestored[field] = 'not settable through the update tool';
+      continue;
+    }
+    const parsed = schema.safeParse(value === null ? undefined : value);
+    if (!parsed.success || parsed.data === undefined) {
+      notRestored[field] =
+        value === null ? 'it was empty and the API cannot clear it' : (parsed.error?.issues[0]?.message ?? 'invalid now');
+      continue;
+    }
+    changes[field] = parsed.data;
+  }
+  return { changes, notRestored };
+}
+
+/** Plans the revert; a field the provider's rules now refuse (a time already past…) is dropped and reported. */
+function planDroppingRefused(
+  runtime: ProviderRuntime,
+  current: LoadedPost,
+  changes: Record<string, unknown>,
+  notRestored: Record<string, string>,
+): WritePlan {
+  const remaining = { ...changes };
+  for (;;) {
+    try {
+      return runtime.api.planUpdate(current, remaining);
+    } catch (err) {
+      const field = err instanceof ToolError ? err.details.field : undefined;
+      if (!field || !(field in remaining) || Object.keys(remaining).length === 1) throw err;
+      notRestored[field] = (err as ToolError).message;
+      delete remaining[field];
+    }
+  }
+}
+
+function describe(notRestored: Record<string, string>): string {
+  return Object.entries(notRestored)
+    .map(([f, why]) => `${f} (${why})`)
+    .join('; ');
+}

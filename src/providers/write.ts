@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { ToolError } from '../core/errors.js';
+import type { Journal } from '../core/journal.js';
+import type { Logger } from '../core/log.js';
+import { canonicalJson, postSchema } from '../core/post.js';
+import type { ConfirmTokens } from '../core/safety.js';
+import type { ToolContext } from '../core/tool.js';
+import type { LoadedPost, PostApi, WritePlan } from './types.js';
+
+/** What every write tool returns (DESIGN.md "Output"), dry run or not. */
+export const writeResultSchema = z.object({
+  dry_run: z.boolean(),
+  post: postSchema.nullable(),
+  changed_fields: z.array(z.string()),
+  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  applied: z.enum(['sync', 'async']).nullable(),
+  warnings: z.array(z.string()),
+  journal_id: z.string().nullable(),
+  request: z.object({ method: z.string(), url: z.string(), body: z.unknown() }).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type WriteResult = z.infer<typeof writeResultSchema>;
+
+export interface WritePolicy {
+  requireVersion: boolean;
+  confirm: 'destructive' | 'never';
+  /** Upper bound for wait_for_apply polling. */
+  applyTimeoutMs: number;
+}
+
+export interface WriteDeps {
+  journal: Journal;
+  confirmTokens: ConfirmTokens;
+  policy: WritePolicy;
+  log: Logger;
+}
+
+export interface WriteCall {
+  provider: string;
+  tool: string;
+  op: 'update' | 'unpublish' | 'delete';
+  id: string;
+  changes: Record<string, unknown>;
+  expected_version?: string;
+  dry_run?: boolean;
+  confirm_token?: string;
+  wait_for_apply?: boolean;
+  /** Journal id this write reverts, if it is a revert. */
+  reverts?: string;
+}
+
+/** Every write of every provider goes through here: version check, plan, dry run, confirm, journal, send. */
+export async function runWrite<L, U>(
+  api: PostApi<L, U>,
+  call: WriteCall,
+  deps: WriteDeps,
+  ctx: ToolContext,
+  plan: (current: LoadedPost) => WritePlan,
+): Promise<WriteResult> {
+  const current = await api.get(call.id, ctx);
+  const version = current.post.version;
+  if (call.expected_version !== undefined && call.expected_version !== version) {
+    throw new ToolError(
+      'conflict',
+      `The post changed since version ${call.expected_version}: its current version is ${version}. Nothing was written.`,
+      {
+        field: 'expected_version',
+        hint: 'Call get_post again, check the current content, then retry with the new version.',
+        data: { current_version: version },
+      },
+    );
+  }
+  const planned = plan(current);
+  const changed_fields = Object.keys(planned.diff);
+  const preview = {
+    method: planned.request.method,
+    url: api.urlOf(planned.request),
+    body: planned.request.body ?? null,
+  };
+  if (changed_fields.length === 0) {
+    return {
+      dry_run: Boolean(call.dry_run),
+      post: current.post,
+      changed_fields,
+      diff: {},
+      applied: null,
+      warnings: [
+        call.op === 'update'
+          ? 'Nothing to change: every given field already has that value. No request was sent.'
+          : `Nothing to do: the post is already ${current.post.status}. No request was sent.`,
+      ],
+      journal_id: null,
+    };
+  }
+  if (call.dry_run) {
+    return {
+      dry_run: true,
+      post: null,
+      changed_fields,
+      diff: planned.diff,
+      applied: null,
+      warnings: planned.warnings,
+      journal_id: null,
+      request: preview,
+    };
+  }
+  if (call.op !== 'update' && deps.policy.confirm === 'destructive') {
+    checkConfirmation(call, current, deps.confirmTokens);
+  }
+  const journal_id = await deps.journal.append({
+    provider: call.provider,
+    post_id: call.id,
+    tool: call.tool,
+    version_before: version,
+    before: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.before ?? null])),
+    after: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.after ?? null])),
+    request: { method: planned.request.method, path: planned.request.path },
+    title_before: current.post.title,
+    ...(call.reverts && { reverts: call.reverts }),
+  });
+  let outcome;
+  try {
+    const res = await api.send(planned.request, ctx);
+    outcome = planned.interpret(res, current);
+  } catch (err) {
+    await deps.journal.complete(journal_id, 'failed', err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+  await deps.journal.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
+  const warnings = [...planned.warnings, ...outcome.warnings];
+  let post = outcome.post;
+  let applied = outcome.applied;
+  if (outcome.applied === 'async' && call.wait_for_apply) {
+    const waited = await waitForApply(api, outcome.newId ?? call.id, planned, deps, ctx);
+    if (waited) {
+      post = waited.post;
+      applied = 'sync';
+    } else {
+      warnings.push(
+        `The change was accepted but was not visible within ${Math.round(deps.policy.applyTimeoutMs / 1000)} s; call get_post later to check.`,
+      );
+    }
+  }
+  return {
+    dry_run: false,
+    post,
+    changed_fields,
+    diff: planned.diff,
+    applied,
+    warnings,
+    journal_id,
+    ...(outcome.extra && { details: outcome.extra }),
+  };
+}
+
+function checkConfirmation(call: WriteCall, current: LoadedPost, tokens: ConfirmTokens): void {
+  const binding = { tool: call.tool, id: call.id, version: current.post.version, args: call.changes };
+  let refusal = '';
+  if (call.confirm_token !== undefined) {
+    const verdict = tokens.check(call.confirm_token, binding);
+    if (verdict === 'ok') return;
+    refusal =
+      verdict === 'expired'
+        ? 'The confirm_token has expired. '
+        : 'The confirm_token does not match this call (other arguments, another post, or the post changed since). ';
+  }
+  const { title, url, status } = current.post;
+  throw new ToolError(
+    'confirmation_required',
+    `${refusal}This ${call.op} is destructive: check the preview with the user, then repeat the same call with confirm_token.`,
+    {
+      retryable: false,
+      field: 'confirm_token',
+      data: {
+        confirm_token: tokens.issue(binding),
+        expires_in_s: 600,
+        preview: { id: call.id, title, url, status, version: current.post.version },
+      },
+    },
+  );
+}
+
+async function waitForApply<L, U>(
+  api: PostApi<L, U>,
+  id: string,
+  planned: WritePlan,
+  deps: WriteDeps,
+  ctx: ToolContext,
+): Promise<LoadedPost | undefined> {
+  const deadline = Date.now() + deps.policy.applyTimeoutMs;
+  let delay = 250;
+  for (let attempt = 1; Date.now() + delay <= deadline; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (ctx.signal.aborted) return undefined;
+    await ctx.progress(attempt, undefined, 'waiting for the provider to apply the change');
+    const fresh = await api.get(id, ctx).catch(() => undefined);
+    if (fresh && (api.isApplied ? api.isApplied(fresh, planned) : editableMatches(fresh, planned))) return fresh;
+    delay = Math.min(delay * 2, 2000);
+  }
+  return undefined;
+}
+
+function editableMatches(fresh: LoadedPost, planned: WritePlan): boolean {
+  return Object.entries(planned.diff).every(
+    ([field, change]) => canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after),
+  );
+}
