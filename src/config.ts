@@ -63,7 +63,12 @@ const int = (name: string, min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { error: `${name}: must be a whole number` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `${name}: must be at least ${min}` }).max(max, { error: `${name}: must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `${name}: must be at least ${min}` })
+        .max(max, { error: `${name}: must be at most ${max}` }),
+    );
 
 function read<T>(env: Env, name: string, schema: z.ZodType<T, string>, fallback: T): T {
   const raw = env[name]?.trim();
@@ -78,8 +83,10 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T, string>, fallback:
 
 /** The user's state directory for the journal (XDG on Linux, the usual places elsewhere). */
 export function defaultDataDir(env: Env): string {
-  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'post-editor-mcp');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'post-editor-mcp');
+  if (process.platform === 'win32')
+    return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'post-editor-mcp');
+  if (process.platform === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', 'post-editor-mcp');
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'post-editor-mcp');
 }
 
@@ -90,7 +97,10 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
   const port = flags.port ?? read(env, 'MCP_HTTP_PORT', int('MCP_HTTP_PORT', 0, 65535), 3000);
   const token = env.MCP_HTTP_TOKEN?.trim() || undefined;
   if (transport === 'http' && !isLoopbackHost(host) && host !== '::1' && !token) {
-    throw new ConfigError('MCP_HTTP_TOKEN', `is required when the HTTP server binds to a non-loopback host (${host})`);
+    throw new ConfigError(
+      'MCP_HTTP_TOKEN',
+      `is required when the HTTP server binds to a non-loopback host (${host})`,
+    );
   }
   if (token !== undefined && token.length < 16) {
     throw new ConfigError('MCP_HTTP_TOKEN', 'must be at least 16 characters (use a random value)');
@@ -101,12 +111,17 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
     .filter(Boolean);
   for (const origin of allowedOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError('MCP_ALLOWED_ORIGINS', `has an invalid origin ${JSON.stringify(origin)} (e.g. https://app.example.com)`);
+      throw new ConfigError(
+        'MCP_ALLOWED_ORIGINS',
+        `has an invalid origin ${JSON.stringify(origin)} (e.g. https://app.example.com)`,
+      );
     }
   }
 
   const providers = enabledProviders(env, flags.providers ?? env.POST_EDITOR_PROVIDERS);
-  const secrets = providers.flatMap((p) => p.provider.secrets(p.settings)).filter((s): s is string => Boolean(s));
+  const secrets = providers
+    .flatMap((p) => p.provider.secrets(p.settings))
+    .filter((s): s is string => Boolean(s));
   if (token) secrets.push(token);
   const confirmSecret = env.POST_EDITOR_CONFIRM_SECRET?.trim() || undefined;
   if (confirmSecret) secrets.push(confirmSecret);
@@ -119,9 +134,19 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
       token,
       allowedOrigins,
       stateful: flags.stateful ?? read(env, 'MCP_HTTP_STATEFUL', bool('MCP_HTTP_STATEFUL'), false),
-      maxBodyBytes: read(env, 'MCP_HTTP_MAX_BODY_BYTES', int('MCP_HTTP_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024), 1024 * 1024),
+      maxBodyBytes: read(
+        env,
+        'MCP_HTTP_MAX_BODY_BYTES',
+        int('MCP_HTTP_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
+        1024 * 1024,
+      ),
       rateLimitPerMinute: read(env, 'MCP_HTTP_RATE_LIMIT', int('MCP_HTTP_RATE_LIMIT', 0, 1_000_000), 600),
-      sessionTtlMs: read(env, 'MCP_HTTP_SESSION_TTL_MS', int('MCP_HTTP_SESSION_TTL_MS', 1000, 86_400_000), 15 * 60_000),
+      sessionTtlMs: read(
+        env,
+        'MCP_HTTP_SESSION_TTL_MS',
+        int('MCP_HTTP_SESSION_TTL_MS', 1000, 86_400_000),
+        15 * 60_000,
+      ),
       maxSessions: read(env, 'MCP_HTTP_MAX_SESSIONS', int('MCP_HTTP_MAX_SESSIONS', 1, 100_000), 100),
     },
     sandbox: flags.sandbox === true,
@@ -140,7 +165,12 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
       (flags.sandbox ? join(tmpdir(), `post-editor-mcp-sandbox-${process.pid}`) : defaultDataDir(env)),
     timeoutMs: read(env, 'POST_EDITOR_TIMEOUT_MS', int('POST_EDITOR_TIMEOUT_MS', 100, 600_000), 30_000),
     maxRetries: read(env, 'POST_EDITOR_MAX_RETRIES', int('POST_EDITOR_MAX_RETRIES', 0, 10), 2),
-    applyTimeoutMs: read(env, 'POST_EDITOR_APPLY_TIMEOUT_MS', int('POST_EDITOR_APPLY_TIMEOUT_MS', 0, 600_000), 30_000),
+    applyTimeoutMs: read(
+      env,
+      'POST_EDITOR_APPLY_TIMEOUT_MS',
+      int('POST_EDITOR_APPLY_TIMEOUT_MS', 0, 600_000),
+      30_000,
+    ),
     logLevel: read(
       env,
       'LOG_LEVEL',
@@ -160,7 +190,10 @@ function enabledProviders(env: Env, list: string | undefined): EnabledProvider[]
   const known = new Set(PROVIDERS.map((p) => p.id));
   for (const name of wanted ?? []) {
     if (!known.has(name)) {
-      throw new ConfigError('POST_EDITOR_PROVIDERS', `unknown provider ${JSON.stringify(name)}; known: ${[...known].join(', ')}`);
+      throw new ConfigError(
+        'POST_EDITOR_PROVIDERS',
+        `unknown provider ${JSON.stringify(name)}; known: ${[...known].join(', ')}`,
+      );
     }
   }
   const enabled: EnabledProvider[] = [];
@@ -170,7 +203,10 @@ function enabledProviders(env: Env, list: string | undefined): EnabledProvider[]
     if (settings === null) {
       if (wanted) {
         const secret = provider.env.find((v) => v.secret);
-        throw new ConfigError(secret?.name ?? provider.id, `is required: ${provider.label} is listed in POST_EDITOR_PROVIDERS`);
+        throw new ConfigError(
+          secret?.name ?? provider.id,
+          `is required: ${provider.label} is listed in POST_EDITOR_PROVIDERS`,
+        );
       }
       continue;
     }

@@ -87,7 +87,10 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(env, flags);
   const app = createApp(config);
-  if (sandbox) app.log.warn('SANDBOX mode: local emulators with sample posts; nothing reaches a real provider', { emulators: sandbox.origin });
+  if (sandbox)
+    app.log.warn('SANDBOX mode: local emulators with sample posts; nothing reaches a real provider', {
+      emulators: sandbox.origin,
+    });
 
   const shutdown = async (closeServer: () => Promise<void>) => {
     await closeServer();
@@ -100,7 +103,8 @@ async function main(): Promise<void> {
     process.exitCode = code;
     return;
   }
-  if (command !== undefined) throw new ConfigError('command', `unknown command ${JSON.stringify(command)} (see --help)`);
+  if (command !== undefined)
+    throw new ConfigError('command', `unknown command ${JSON.stringify(command)} (see --help)`);
 
   if (config.transport === 'http') {
     const handle = await serveHttp(app);
@@ -115,7 +119,8 @@ async function main(): Promise<void> {
 }
 
 function parsePort(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new ConfigError('--port', 'must be a port number 0-65535');
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new ConfigError('--port', 'must be a port number 0-65535');
   return Number(value);
 }
 
@@ -142,7 +147,10 @@ function waitForSignal(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? `Configuration error: ${err.message}` : `Fatal: ${err instanceof Error ? err.message : String(err)}`;
+  const message =
+    err instanceof ConfigError
+      ? `Configuration error: ${err.message}`
+      : `Fatal: ${err instanceof Error ? err.message : String(err)}`;
   process.stderr.write(message + '\n');
   process.exit(1);
 });

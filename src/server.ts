@@ -33,7 +33,11 @@ export function createApp(config: Config): App {
   const writeDeps = {
     journal,
     confirmTokens: new ConfirmTokens(config.confirmSecret),
-    policy: { requireVersion: config.requireVersion, confirm: config.confirm, applyTimeoutMs: config.applyTimeoutMs },
+    policy: {
+      requireVersion: config.requireVersion,
+      confirm: config.confirm,
+      applyTimeoutMs: config.applyTimeoutMs,
+    },
     log,
   };
   const runtimes = config.providers.map(({ provider, settings }) =>
@@ -45,7 +49,10 @@ export function createApp(config: Config): App {
   return {
     config,
     registry,
-    instructions: instructionsFor(config, runtimes.map((r) => r.label)),
+    instructions: instructionsFor(
+      config,
+      runtimes.map((r) => r.label),
+    ),
     log,
     http,
     close: () => http.close(),
@@ -70,7 +77,12 @@ export function createServer(app: App): Server {
         await extra
           .sendNotification({
             method: 'notifications/progress',
-            params: { progressToken, progress, ...(total !== undefined && { total }), ...(message && { message }) },
+            params: {
+              progressToken,
+              progress,
+              ...(total !== undefined && { total }),
+              ...(message && { message }),
+            },
           })
           .catch(() => undefined);
       },

@@ -12,12 +12,22 @@ export async function runCall(app: App, args: string[]): Promise<number> {
     parsed = JSON.parse(json);
   } catch {
     process.stdout.write(
-      JSON.stringify({ error: { code: 'invalid_input', message: 'arguments: not valid JSON', field: 'arguments', retryable: false } }) + '\n',
+      JSON.stringify({
+        error: {
+          code: 'invalid_input',
+          message: 'arguments: not valid JSON',
+          field: 'arguments',
+          retryable: false,
+        },
+      }) + '\n',
     );
     return 1;
   }
   const controller = new AbortController();
-  const result = await app.registry.call(name, parsed, { signal: controller.signal, progress: async () => undefined });
+  const result = await app.registry.call(name, parsed, {
+    signal: controller.signal,
+    progress: async () => undefined,
+  });
   const text = result.content[0]?.type === 'text' ? result.content[0].text : '{}';
   process.stdout.write(text + '\n');
   return result.isError ? 1 : 0;

@@ -26,7 +26,11 @@ export interface ToolErrorDetails {
   data?: Record<string, unknown>;
 }
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'timeout', 'provider_unavailable']);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'timeout',
+  'provider_unavailable',
+]);
 
 /** The one error type of the server: thrown where the failure is known, rendered in one place. */
 export class ToolError extends Error {

@@ -85,7 +85,8 @@ export class HttpClient {
         if (err instanceof ToolError) throw err;
         const code = errorCode(err);
         if (req.signal?.aborted) throw new ToolError('timeout', 'The request was cancelled by the client.');
-        const timedOut = code === 'TIMEOUT' || code?.startsWith('UND_ERR_') === true && code.includes('TIMEOUT');
+        const timedOut =
+          code === 'TIMEOUT' || (code?.startsWith('UND_ERR_') === true && code.includes('TIMEOUT'));
         if (timedOut && Date.now() >= deadline - 5) throw this.timeoutError(req);
         const safeToRepeat = req.kind === 'read' || (code !== undefined && NOT_SENT_CODES.has(code));
         const delay = backoff(attempt);
@@ -128,7 +129,8 @@ export class HttpClient {
         signal,
       });
     } catch (err) {
-      if (timeoutSignal.aborted && !req.signal?.aborted) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      if (timeoutSignal.aborted && !req.signal?.aborted)
+        throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
       throw err;
     }
     const chunks: Buffer[] = [];
@@ -148,7 +150,8 @@ export class HttpClient {
       }
     } catch (err) {
       if (err instanceof ToolError) throw err;
-      if (timeoutSignal.aborted && !req.signal?.aborted) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      if (timeoutSignal.aborted && !req.signal?.aborted)
+        throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
       throw err;
     }
     const text = Buffer.concat(chunks).toString('utf8');
@@ -173,12 +176,16 @@ export class HttpClient {
     if (timedOut) return this.timeoutError(req);
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);
     const write = req.kind === 'write' && !notSent;
-    return new ToolError('provider_unavailable', `Could not reach the provider (${code ?? 'network error'}).`, {
-      retryable: !write,
-      hint: write
-        ? 'The connection failed mid-request: the write may have been applied. Call get_post and check before trying again.'
-        : 'Check the base URL and the network, then try again.',
-    });
+    return new ToolError(
+      'provider_unavailable',
+      `Could not reach the provider (${code ?? 'network error'}).`,
+      {
+        retryable: !write,
+        hint: write
+          ? 'The connection failed mid-request: the write may have been applied. Call get_post and check before trying again.'
+          : 'Check the base URL and the network, then try again.',
+      },
+    );
   }
 }
 

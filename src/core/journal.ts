@@ -51,7 +51,11 @@ export class Journal {
   }
 
   /** Records how a journaled write ended; best effort (the pre-image is what matters). */
-  async complete(journal_id: string, outcome: JournalEntry['outcome'], outcome_detail?: string): Promise<void> {
+  async complete(
+    journal_id: string,
+    outcome: JournalEntry['outcome'],
+    outcome_detail?: string,
+  ): Promise<void> {
     const record: OutcomeRecord = { journal_id, outcome, ...(outcome_detail && { outcome_detail }) };
     await this.write(record, false).catch(() => undefined);
   }

@@ -18,7 +18,9 @@ export function createLogger(level: LogLevel, redactor: Redactor, file?: string)
   const min = RANK[level];
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < min) return;
-    const line = redactor.redact(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }));
+    const line = redactor.redact(
+      JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }),
+    );
     process.stderr.write(line + '\n');
     if (file) {
       try {

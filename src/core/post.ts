@@ -60,7 +60,9 @@ export function hashVersion(value: unknown): string {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return v;
   });
@@ -68,7 +70,8 @@ export function canonicalJson(value: unknown): string {
 
 // Zero-width, bidi override/isolate and other invisible format characters: provider text could
 // use them to hide instructions from a human reviewer, so the normalized view drops them.
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u{E0000}-\u{E007F}]/gu;
+const INVISIBLE =
+  /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u{E0000}-\u{E007F}]/gu;
 
 /** Strips invisible and bidi control characters from provider text (the raw object is left untouched). */
 export function cleanText(text: string | null | undefined): string | null {

@@ -93,7 +93,8 @@ function decodeArguments(rawArgs: unknown): Record<string, unknown> {
   if (typeof rawArgs === 'string') {
     try {
       const decoded: unknown = JSON.parse(rawArgs);
-      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded)) return decoded as Record<string, unknown>;
+      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded))
+        return decoded as Record<string, unknown>;
     } catch {
       // fall through to the error below
     }
@@ -174,5 +175,7 @@ function toToolError(err: unknown, log: Logger, tool: string): ToolError {
     tool,
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
-  return new ToolError('provider_error', 'Unexpected server error while handling the call.', { retryable: false });
+  return new ToolError('provider_error', 'Unexpected server error while handling the call.', {
+    retryable: false,
+  });
 }

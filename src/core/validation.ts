@@ -4,7 +4,10 @@ import { ToolError } from './errors.js';
 type Issue = z.core.$ZodIssue;
 
 /** Turns zod issues into one invalid_input error naming the field, the rule and a valid example. */
-export function invalidInputFromIssues(issues: readonly Issue[], example: Record<string, unknown>): ToolError {
+export function invalidInputFromIssues(
+  issues: readonly Issue[],
+  example: Record<string, unknown>,
+): ToolError {
   const first = issues[0];
   if (!first) return new ToolError('invalid_input', 'The arguments are invalid.');
   const field = fieldOf(first);
@@ -38,7 +41,9 @@ function ruleOf(issue: Issue): string {
   if (!DEFAULT_MESSAGE.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
+      return issue.input === undefined
+        ? `is required (${issue.expected})`
+        : `must be ${article(issue.expected)}`;
     case 'too_big':
       return `must be at most ${String(issue.maximum)} ${unitOf(issue.origin)}`;
     case 'too_small':

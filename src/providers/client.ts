@@ -57,11 +57,15 @@ export class ProviderClient {
     });
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status >= 300 && res.status < 400) {
-      throw new ToolError('provider_error', `The provider redirected (HTTP ${res.status}) instead of answering.`, {
-        provider_status: res.status,
-        retryable: false,
-        hint: 'Check the base URL (it must include the API version path).',
-      });
+      throw new ToolError(
+        'provider_error',
+        `The provider redirected (HTTP ${res.status}) instead of answering.`,
+        {
+          provider_status: res.status,
+          retryable: false,
+          hint: 'Check the base URL (it must include the API version path).',
+        },
+      );
     }
     throw errorFromResponse(res, safeMessage(this.opts.errorMessage, res.body), this.opts.redactor, kind);
   }
@@ -77,10 +81,15 @@ function safeMessage(extract: (body: unknown) => string | undefined, body: unkno
 
 /** Throws provider_error when a 2xx body is not the JSON object we expect. */
 export function expectObject(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-  throw new ToolError('provider_error', `The provider's answer for ${what} was not the expected JSON object.`, {
-    retryable: true,
-  });
+  if (typeof body === 'object' && body !== null && !Array.isArray(body))
+    return body as Record<string, unknown>;
+  throw new ToolError(
+    'provider_error',
+    `The provider's answer for ${what} was not the expected JSON object.`,
+    {
+      retryable: true,
+    },
+  );
 }
 
 /** An opaque cursor holding the arguments of the next page. */

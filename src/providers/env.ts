@@ -30,6 +30,8 @@ export function readBaseUrl(env: Env, name: string, fallback?: string): string {
 export function readSecret(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   if (!value) return undefined;
-  if (/[\s\u0000-\u001f]/.test(value)) throw new ConfigError(name, 'must not contain whitespace or control characters');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
+  if (/[\s\u0000-\u001f]/.test(value))
+    throw new ConfigError(name, 'must not contain whitespace or control characters');
   return value;
 }

@@ -22,7 +22,9 @@ const entrySchema = z.object({
 
 const JOURNAL_ID = z
   .string()
-  .regex(/^j_[a-z0-9]{1,12}_[a-f0-9]{10}$/, { error: 'must be a journal_id from a write result or post_history' })
+  .regex(/^j_[a-z0-9]{1,12}_[a-f0-9]{10}$/, {
+    error: 'must be a journal_id from a write result or post_history',
+  })
   .describe('journal_id from a write result or post_history');
 
 /** post_history (read) and revert_post (write), shared by every provider. */
@@ -42,7 +44,11 @@ export function buildJournalTools(
       input: z.strictObject({
         provider: z.enum(providerIds).optional().describe('only this provider'),
         post_id: z.string().max(200).optional().describe('only this post id'),
-        cursor: z.string().regex(/^\d{1,7}$/).optional().describe('next_cursor from the previous page'),
+        cursor: z
+          .string()
+          .regex(/^\d{1,7}$/)
+          .optional()
+          .describe('next_cursor from the previous page'),
         limit: z.number().int().min(1).max(50).optional().describe('entries per page, default 10'),
       }),
       output: z.object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() }),
@@ -84,10 +90,16 @@ export function buildJournalTools(
       example: { journal_id: 'j_mbx2k1a0_3f9a1c2b7d', expected_version: 'k3J9xQ2mW8aB1cD4', dry_run: true },
       async handler({ journal_id, expected_version, dry_run }, ctx) {
         const entry = await deps.journal.find(journal_id);
-        if (!entry) throw new ToolError('not_found', `journal_id: no journal entry ${journal_id}`, { field: 'journal_id' });
+        if (!entry)
+          throw new ToolError('not_found', `journal_id: no journal entry ${journal_id}`, {
+            field: 'journal_id',
+          });
         const runtime = byId.get(entry.provider);
         if (!runtime) {
-          throw invalidInput('journal_id', `the entry is for ${entry.provider}, which is not enabled on this server`);
+          throw invalidInput(
+            'journal_id',
+            `the entry is for ${entry.provider}, which is not enabled on this server`,
+          );
         }
         if (entry.tool.endsWith('_delete_post')) {
           throw new ToolError(
@@ -97,7 +109,10 @@ export function buildJournalTools(
         }
         const { changes, notRestored } = restorableFields(runtime, entry.before);
         if (Object.keys(changes).length === 0) {
-          throw new ToolError('not_editable', `Nothing in ${journal_id} can be restored: ${describe(notRestored)}`);
+          throw new ToolError(
+            'not_editable',
+            `Nothing in ${journal_id} can be restored: ${describe(notRestored)}`,
+          );
         }
         const result = await runWrite(
           runtime.api,
@@ -145,7 +160,9 @@ function restorableFields(
     const parsed = schema.safeParse(value === null ? undefined : value);
     if (!parsed.success || parsed.data === undefined) {
       notRestored[field] =
-        value === null ? 'it was empty and the API cannot clear it' : (parsed.error?.issues[0]?.message ?? 'invalid now');
+        value === null
+          ? 'it was empty and the API cannot clear it'
+          : (parsed.error?.issues[0]?.message ?? 'invalid now');
       continue;
     }
     changes[field] = parsed.data;

@@ -102,7 +102,11 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
           Object.entries(all).filter(([k, v]) => !controlNames.has(k) && v !== undefined),
         );
         if (Object.keys(changes).length === 0) {
-          throw invalidInput('arguments', 'give at least one field to change', JSON.stringify(def.examples.update));
+          throw invalidInput(
+            'arguments',
+            'give at least one field to change',
+            JSON.stringify(def.examples.update),
+          );
         }
         return runWrite(
           api,

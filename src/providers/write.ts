@@ -194,7 +194,8 @@ async function waitForApply<L, U>(
     if (ctx.signal.aborted) return undefined;
     await ctx.progress(attempt, undefined, 'waiting for the provider to apply the change');
     const fresh = await api.get(id, ctx).catch(() => undefined);
-    if (fresh && (api.isApplied ? api.isApplied(fresh, planned) : editableMatches(fresh, planned))) return fresh;
+    if (fresh && (api.isApplied ? api.isApplied(fresh, planned) : editableMatches(fresh, planned)))
+      return fresh;
     delay = Math.min(delay * 2, 2000);
   }
   return undefined;

@@ -17,7 +17,9 @@ export interface Sandbox {
 const MAX_BODY = 2 * 1024 * 1024;
 
 /** Starts every emulator on one loopback HTTP server, each under /<provider>. */
-export async function startSandbox(options: SandboxOptions & { port?: number; host?: string } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: SandboxOptions & { port?: number; host?: string } = {},
+): Promise<Sandbox> {
   const entries = EMULATORS.map((e) => ({ spec: e, emulator: e.create(options) }));
   const byId = new Map(entries.map((e) => [e.spec.id, e.emulator]));
   const sockets = new Set<Socket>();
@@ -87,7 +89,10 @@ export async function startSandbox(options: SandboxOptions & { port?: number; ho
       targets.forEach((e) => e.reset());
       return send(res, { status: 200, body: { reset: targets.map((e) => e.id) } });
     }
-    send(res, { status: 404, body: { error: 'control endpoints: GET /__sandbox/requests, POST /__sandbox/reset' } });
+    send(res, {
+      status: 404,
+      body: { error: 'control endpoints: GET /__sandbox/requests, POST /__sandbox/reset' },
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

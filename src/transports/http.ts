@@ -44,10 +44,16 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     if (url.pathname === '/readyz') {
       return shuttingDown
         ? sendJson(res, 503, { status: 'shutting down' })
-        : sendJson(res, 200, { status: 'ready', tools: app.registry.names.length, sandbox: app.config.sandbox });
+        : sendJson(res, 200, {
+            status: 'ready',
+            tools: app.registry.names.length,
+            sandbox: app.config.sandbox,
+          });
     }
-    if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
-    if (!originAllowed(req.headers.origin, cfg.allowedOrigins)) return sendJson(res, 403, { error: 'Origin not allowed' });
+    if (url.pathname !== '/mcp')
+      return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
+    if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
+      return sendJson(res, 403, { error: 'Origin not allowed' });
     if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
       return sendJson(res, 401, { error: 'Missing or invalid bearer token' });
@@ -61,7 +67,11 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     if (sessions) return sessions.handle(req, res, () => readJsonBody(req, res, cfg.maxBodyBytes));
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, jsonRpcError(-32000, 'Method not allowed: this server is stateless; use POST /mcp.'));
+      return sendJson(
+        res,
+        405,
+        jsonRpcError(-32000, 'Method not allowed: this server is stateless; use POST /mcp.'),
+      );
     }
     const body = await readJsonBody(req, res, cfg.maxBodyBytes);
     if (body === undefined) return;
@@ -82,7 +92,12 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const { port } = server.address() as AddressInfo;
   const hostForUrl = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   const url = `http://${hostForUrl}:${port}/mcp`;
-  app.log.info('listening', { url, stateful: cfg.stateful, auth: Boolean(cfg.token), sandbox: app.config.sandbox });
+  app.log.info('listening', {
+    url,
+    stateful: cfg.stateful,
+    auth: Boolean(cfg.token),
+    sandbox: app.config.sandbox,
+  });
 
   return {
     url,
@@ -180,5 +195,3 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
-
-

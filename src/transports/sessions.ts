@@ -46,7 +46,8 @@ export class SessionStore {
     if (body === undefined) return;
     if (!isInitializeRequest(body)) return sendJson(res, 400, rpcError('No session: send initialize first'));
     if (this.sessions.size >= this.max) await this.sweep();
-    if (this.sessions.size >= this.max) return sendJson(res, 503, rpcError('Too many sessions; try again later'));
+    if (this.sessions.size >= this.max)
+      return sendJson(res, 503, rpcError('Too many sessions; try again later'));
     const server = createServer(this.app);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

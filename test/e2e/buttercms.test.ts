@@ -1,13 +1,23 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { baseEnv, callOk, connectStdio, eventually, startTestSandbox, toolError, type StdioServer } from '../helpers/harness.js';
+import {
+  baseEnv,
+  callOk,
+  connectStdio,
+  eventually,
+  startTestSandbox,
+  toolError,
+  type StdioServer,
+} from '../helpers/harness.js';
 
 let sandbox: Sandbox;
 let server: StdioServer;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  server = await connectStdio(baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'buttercms', POST_EDITOR_MAX_RETRIES: '2' }));
+  server = await connectStdio(
+    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'buttercms', POST_EDITOR_MAX_RETRIES: '2' }),
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -16,7 +26,8 @@ afterAll(async () => {
 beforeEach(() => sandbox.emulator('buttercms').reset());
 
 const butter = () => sandbox.emulator('buttercms');
-const call = (name: string, args: Record<string, unknown>) => server.client.callTool({ name, arguments: args });
+const call = (name: string, args: Record<string, unknown>) =>
+  server.client.callTool({ name, arguments: args });
 
 describe('ButterCMS end to end', () => {
   it('gets a post by slug, normalized, using the read token in a header', async () => {
@@ -38,7 +49,10 @@ describe('ButterCMS end to end', () => {
   });
 
   it('returns the raw ButterCMS object only when include_raw is true', async () => {
-    const post = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home', include_raw: true });
+    const post = await callOk(server.client, 'buttercms_get_post', {
+      id: 'cold-brew-at-home',
+      include_raw: true,
+    });
     expect((post.raw as Record<string, unknown>).slug).toBe('cold-brew-at-home');
   });
 
@@ -101,12 +115,21 @@ describe('ButterCMS end to end', () => {
 
   it('unpublishes to draft only after confirmation with a token bound to the call', async () => {
     const before = await callOk(server.client, 'buttercms_get_post', { id: 'new-cafe-harbour-street' });
-    const first = toolError(await call('buttercms_unpublish_post', { id: 'new-cafe-harbour-street', expected_version: before.version }));
+    const first = toolError(
+      await call('buttercms_unpublish_post', {
+        id: 'new-cafe-harbour-street',
+        expected_version: before.version,
+      }),
+    );
     expect(first.code).toBe('confirmation_required');
     expect(first.preview).toMatchObject({ title: 'We Are Opening on Harbour Street', status: 'published' });
     expect(butter().seen('PATCH')).toHaveLength(0);
     const wrong = toolError(
-      await call('buttercms_unpublish_post', { id: 'cold-brew-at-home', expected_version: before.version, confirm_token: first.confirm_token }),
+      await call('buttercms_unpublish_post', {
+        id: 'cold-brew-at-home',
+        expected_version: before.version,
+        confirm_token: first.confirm_token,
+      }),
     );
     expect(['confirmation_required', 'conflict']).toContain(wrong.code);
     expect(butter().seen('PATCH')).toHaveLength(0);
@@ -120,10 +143,22 @@ describe('ButterCMS end to end', () => {
   });
 
   it('refuses a scheduled timestamp locally with an explanation, sending nothing', async () => {
-    const err = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', scheduled: '2030-01-01T10:00:00Z', expected_version: 'x' }));
+    const err = toolError(
+      await call('buttercms_update_post', {
+        id: 'cold-brew-at-home',
+        scheduled: '2030-01-01T10:00:00Z',
+        expected_version: 'x',
+      }),
+    );
     expect(err).toMatchObject({ code: 'invalid_input', field: 'scheduled' });
     expect(err.message).toMatch(/dashboard/);
-    const status = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', status: 'scheduled', expected_version: 'x' }));
+    const status = toolError(
+      await call('buttercms_update_post', {
+        id: 'cold-brew-at-home',
+        status: 'scheduled',
+        expected_version: 'x',
+      }),
+    );
     expect(status).toMatchObject({ code: 'invalid_input', field: 'status' });
     expect(butter().requests).toHaveLength(0);
   });
@@ -137,7 +172,9 @@ describe('ButterCMS end to end', () => {
     [{ tags: 'coffee' }, 'tags', /array/],
     [{ colour: 'red' }, 'colour', /unknown field/],
   ])('rejects %j as invalid_input naming %s, with no request sent', async (fields, field, rule) => {
-    const err = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', expected_version: 'v', ...fields }));
+    const err = toolError(
+      await call('buttercms_update_post', { id: 'cold-brew-at-home', expected_version: 'v', ...fields }),
+    );
     expect(err.code).toBe('invalid_input');
     expect(err.field).toBe(field);
     expect(err.message).toMatch(rule);
@@ -155,7 +192,13 @@ describe('ButterCMS end to end', () => {
   it('requires expected_version by default and refuses a stale one without writing', async () => {
     const missing = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', title: 'New' }));
     expect(missing).toMatchObject({ code: 'invalid_input', field: 'expected_version' });
-    const stale = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', title: 'New', expected_version: 'stale-version-00' }));
+    const stale = toolError(
+      await call('buttercms_update_post', {
+        id: 'cold-brew-at-home',
+        title: 'New',
+        expected_version: 'stale-version-00',
+      }),
+    );
     expect(stale.code).toBe('conflict');
     expect(typeof stale.current_version).toBe('string');
     expect(butter().seen('PATCH')).toHaveLength(0);
@@ -167,7 +210,12 @@ describe('ButterCMS end to end', () => {
     const auth = toolError(await call('buttercms_get_post', { id: 'cold-brew-at-home' }));
     expect(auth).toMatchObject({ code: 'auth_failed', provider_status: 401 });
     expect(auth.message).toContain('Invalid token.');
-    butter().inject({ path: '/posts/', status: 429, body: { detail: 'API Calls limit reached.' }, headers: { 'retry-after': '86400' } });
+    butter().inject({
+      path: '/posts/',
+      status: 429,
+      body: { detail: 'API Calls limit reached.' },
+      headers: { 'retry-after': '86400' },
+    });
     const limited = toolError(await call('buttercms_get_post', { id: 'cold-brew-at-home' }));
     expect(limited).toMatchObject({ code: 'rate_limited', retry_after_s: 86400, retryable: true });
   });
@@ -176,13 +224,23 @@ describe('ButterCMS end to end', () => {
     butter().inject({ path: '/posts/cold-brew-at-home/', status: 503, body: { detail: 'unavailable' } });
     const post = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     expect(post.id).toBe('cold-brew-at-home');
-    expect(butter().seen('GET').map((r) => r.status)).toEqual([503, 200]);
+    expect(
+      butter()
+        .seen('GET')
+        .map((r) => r.status),
+    ).toEqual([503, 200]);
   });
 
   it('never retries a write that failed with a 5xx', async () => {
     const before = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     butter().inject({ method: 'PATCH', status: 502, body: { detail: 'bad gateway' } });
-    const err = toolError(await call('buttercms_update_post', { id: 'cold-brew-at-home', title: 'Cold Brew v2', expected_version: before.version }));
+    const err = toolError(
+      await call('buttercms_update_post', {
+        id: 'cold-brew-at-home',
+        title: 'Cold Brew v2',
+        expected_version: before.version,
+      }),
+    );
     expect(err).toMatchObject({ code: 'provider_unavailable', retryable: false });
     expect(err.hint).toMatch(/get_post/);
     expect(butter().seen('PATCH')).toHaveLength(1);

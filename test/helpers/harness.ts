@@ -120,7 +120,11 @@ export function toolError(result: unknown): Record<string, unknown> & { code: st
 }
 
 /** Calls a tool and returns its structured content (fails the test on an error result). */
-export async function callOk(client: Client, name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function callOk(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(resultJson(result))}`);
   return result.structuredContent as Record<string, unknown>;

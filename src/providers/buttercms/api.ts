@@ -18,7 +18,10 @@ const WRITE_FLAGS = new Set(['upload_images_to_media_library']);
 const REWRITTEN = new Set(['featured_image', 'body']);
 
 /** ButterCMS Read API (GET) + Write API (PATCH, 202 then applied in the background). */
-export function createButterApi(settings: ButterSettings, deps: ProviderDeps): PostApi<ButterListArgs, ButterUpdateArgs> {
+export function createButterApi(
+  settings: ButterSettings,
+  deps: ProviderDeps,
+): PostApi<ButterListArgs, ButterUpdateArgs> {
   const client = new ProviderClient({
     baseUrl: settings.baseUrl,
     http: deps.http,
@@ -36,13 +39,17 @@ export function createButterApi(settings: ButterSettings, deps: ProviderDeps): P
     async get(id, ctx) {
       const res = await client.read(postPath(id), {}, ctx);
       const parsed = butterPostSchema.safeParse(expectObject(res.body, 'get_post').data);
-      if (!parsed.success) throw new ToolError('provider_error', 'ButterCMS returned a post without the expected fields.');
+      if (!parsed.success)
+        throw new ToolError('provider_error', 'ButterCMS returned a post without the expected fields.');
       return load(parsed.data);
     },
 
     async list(args, ctx) {
-      const state = args.cursor ? butterListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor)) : undefined;
-      if (state && !state.success) throw new ToolError('invalid_input', 'cursor: not a ButterCMS cursor', { field: 'cursor' });
+      const state = args.cursor
+        ? butterListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor))
+        : undefined;
+      if (state && !state.success)
+        throw new ToolError('invalid_input', 'cursor: not a ButterCMS cursor', { field: 'cursor' });
       const a = state?.data ?? args;
       const page = a.page ?? 1;
       const page_size = a.page_size ?? 10;
@@ -83,14 +90,27 @@ export function createButterApi(settings: ButterSettings, deps: ProviderDeps): P
         body.upload_images_to_media_library = changes.upload_images_to_media_library;
       }
       const warnings: string[] = [];
-      if (diff.slug) warnings.push(`The slug changes to "${String(changes.slug)}": use it as id from now on.`);
-      if (diff.featured_image) warnings.push('ButterCMS copies featured_image to its media library; the stored URL will differ.');
-      return writePlan(current, { method: 'PATCH', path: postPath(current.post.id), body }, diff, warnings, changes.slug);
+      if (diff.slug)
+        warnings.push(`The slug changes to "${String(changes.slug)}": use it as id from now on.`);
+      if (diff.featured_image)
+        warnings.push('ButterCMS copies featured_image to its media library; the stored URL will differ.');
+      return writePlan(
+        current,
+        { method: 'PATCH', path: postPath(current.post.id), body },
+        diff,
+        warnings,
+        changes.slug,
+      );
     },
 
     planRemoval(current) {
       const diff = diffFields(current.editable, { status: 'draft' });
-      return writePlan(current, { method: 'PATCH', path: postPath(current.post.id), body: { status: 'draft' } }, diff, []);
+      return writePlan(
+        current,
+        { method: 'PATCH', path: postPath(current.post.id), body: { status: 'draft' } },
+        diff,
+        [],
+      );
     },
 
     send: (request, ctx) => client.send(request, ctx),
@@ -123,7 +143,8 @@ function writePlan(
     diff,
     warnings,
     interpret(res) {
-      const body = typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {};
+      const body =
+        typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {};
       // ButterCMS passes ignored fields back as "warning: <field>" keys of the 202 body.
       const providerWarnings = Object.entries(body)
         .filter(([k, v]) => k.startsWith('warning') && typeof v === 'string')

@@ -1,4 +1,11 @@
-import { cleanText, hashVersion, toIsoUtc, type Post, type PostStatus, type PostSummary } from '../../core/post.js';
+import {
+  cleanText,
+  hashVersion,
+  toIsoUtc,
+  type Post,
+  type PostStatus,
+  type PostSummary,
+} from '../../core/post.js';
 import type { ButterPost } from './schemas.js';
 
 const STATUS: Record<string, PostStatus> = { published: 'published', draft: 'draft', scheduled: 'scheduled' };

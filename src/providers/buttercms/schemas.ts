@@ -8,17 +8,30 @@ export const butterSlug = z
   .regex(SLUG, { error: 'must be a ButterCMS slug: letters, digits, "-" or "_", at most 100 characters' })
   .describe('post slug (≤100; letters, digits, -, _)');
 
-const names = (what: string) => z.array(z.string().min(1).max(100)).max(50).describe(`${what} names; created if new; replaces the list`);
+const names = (what: string) =>
+  z.array(z.string().min(1).max(100)).max(50).describe(`${what} names; created if new; replaces the list`);
 
 export const butterListInput = z.strictObject({
   page: z.number().int().min(1).max(100000).optional().describe('page number, default 1'),
   page_size: z.number().int().min(1).max(100).optional().describe('1-100, default 10'),
-  preview: z.boolean().optional().describe('true: include drafts and scheduled posts (default: published only)'),
-  query: z.string().min(1).max(200).optional().describe('full-text search (published posts only, by relevance)'),
+  preview: z
+    .boolean()
+    .optional()
+    .describe('true: include drafts and scheduled posts (default: published only)'),
+  query: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('full-text search (published posts only, by relevance)'),
   author_slug: z.string().max(100).optional(),
   category_slug: z.string().max(100).optional(),
   tag_slug: z.string().max(100).optional(),
-  cursor: z.string().max(2000).optional().describe('next_cursor of the previous page; other filters are then ignored'),
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('next_cursor of the previous page; other filters are then ignored'),
 });
 export type ButterListArgs = z.output<typeof butterListInput>;
 
@@ -33,12 +46,19 @@ export const butterUpdateInput = z.strictObject({
     .optional()
     .describe('draft|published ("scheduled" cannot be set via the API)'),
   author: z
-    .union([z.strictObject({ slug: z.string().min(1).max(100) }), z.strictObject({ email: z.email().max(254) })])
+    .union([
+      z.strictObject({ slug: z.string().min(1).max(100) }),
+      z.strictObject({ email: z.email().max(254) }),
+    ])
     .optional()
     .describe('existing author, by {slug} or {email}'),
   categories: names('category').optional(),
   tags: names('tag').optional(),
-  featured_image: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('image URL; always copied to the media library'),
+  featured_image: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional()
+    .describe('image URL; always copied to the media library'),
   featured_image_alt: z.string().max(250).optional().describe('≤250 chars'),
   body: z.string().max(1_000_000).optional().describe('HTML'),
   summary: z.string().max(2000).optional().describe('plain text, ≤2000 chars'),

@@ -5,7 +5,13 @@ export const BUTTER_READ_TOKEN = 'sandbox-butter-read-token';
 export const BUTTER_WRITE_TOKEN = 'sandbox-butter-write-token';
 
 // Documented limits of the Write API (api-docs/buttercms-update-post.md).
-const MAX_LENGTH: Record<string, number> = { title: 200, slug: 100, featured_image_alt: 250, summary: 2000, seo_title: 100 };
+const MAX_LENGTH: Record<string, number> = {
+  title: 200,
+  slug: 100,
+  featured_image_alt: 250,
+  summary: 2000,
+  seo_title: 100,
+};
 const NOT_PROVIDED = { detail: 'Authentication credentials were not provided' };
 
 /** ButterCMS Read + Write API emulator: Token auth, trailing slashes, 202 then a delayed apply. */
@@ -21,9 +27,11 @@ export function createButterCmsEmulator(options: { applyDelayMs?: number } = {})
   emulator.reset();
 
   const readAuth = (req: EmulatorRequest): EmulatorResponse | undefined => {
-    const token = req.query.get('auth_token') ?? /^Token (.+)$/.exec(headerValue(req, 'authorization') ?? '')?.[1];
+    const token =
+      req.query.get('auth_token') ?? /^Token (.+)$/.exec(headerValue(req, 'authorization') ?? '')?.[1];
     if (!token) return { status: 401, body: NOT_PROVIDED };
-    if (token !== BUTTER_READ_TOKEN && token !== BUTTER_WRITE_TOKEN) return { status: 401, body: { detail: 'Invalid token.' } };
+    if (token !== BUTTER_READ_TOKEN && token !== BUTTER_WRITE_TOKEN)
+      return { status: 401, body: { detail: 'Invalid token.' } };
     return undefined;
   };
   const writeAuth = (req: EmulatorRequest): EmulatorResponse | undefined => {
@@ -74,7 +82,7 @@ export function createButterCmsEmulator(options: { applyDelayMs?: number } = {})
       if (changes.status === 'scheduled') {
         delete changes.status;
         response['warning: status field'] =
-          'A blog post\'s status cannot be set as scheduled via write API at this time. This field will be ignored.';
+          "A blog post's status cannot be set as scheduled via write API at this time. This field will be ignored.";
       }
       if (typeof changes.slug === 'string' && changes.slug !== slug && posts.has(slugify(changes.slug))) {
         return { status: 400, body: { slug: ['A post with this slug already exists.'] } };
