@@ -24,9 +24,9 @@ export const butterListInput = z.strictObject({
     .max(200)
     .optional()
     .describe('full-text search (published posts only, by relevance)'),
-  author_slug: z.string().max(100).optional(),
-  category_slug: z.string().max(100).optional(),
-  tag_slug: z.string().max(100).optional(),
+  author_slug: z.string().max(100).optional().describe('only posts by this author slug'),
+  category_slug: z.string().max(100).optional().describe('only posts in this category slug'),
+  tag_slug: z.string().max(100).optional().describe('only posts with this tag slug'),
   cursor: z
     .string()
     .max(2000)
@@ -63,7 +63,7 @@ export const butterUpdateInput = z.strictObject({
   body: z.string().max(1_000_000).optional().describe('HTML'),
   summary: z.string().max(2000).optional().describe('plain text, ≤2000 chars'),
   seo_title: z.string().max(100).optional().describe('≤100 chars'),
-  meta_description: z.string().max(1000).optional(),
+  meta_description: z.string().max(1000).optional().describe('SEO meta description (≤1000, our cap)'),
   upload_images_to_media_library: z
     .boolean()
     .optional()

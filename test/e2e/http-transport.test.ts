@@ -1,0 +1,91 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import {
+  baseEnv,
+  callOk,
+  startHttpServer,
+  startTestSandbox,
+  toolError,
+  type HttpServer,
+} from '../helpers/harness.js';
+
+let sandbox: Sandbox;
+let server: HttpServer;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  server = await startHttpServer(baseEnv(sandbox.env));
+});
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+
+describe('Streamable HTTP', () => {
+  it('serves the same tools as stdio and answers calls, statelessly', async () => {
+    const client = await server.connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain('buttercms_update_post');
+    const post = await callOk(client, 'buttercms_get_post', { id: 'espresso-dial-in-guide' });
+    const preview = await callOk(client, 'buttercms_update_post', {
+      id: 'espresso-dial-in-guide',
+      title: 'Dialing In Espresso',
+      expected_version: post.version,
+      dry_run: true,
+    });
+    expect(preview).toMatchObject({
+      dry_run: true,
+      changed_fields: ['title'],
+      applied: null,
+      journal_id: null,
+    });
+    expect(sandbox.emulator('buttercms').seen('PATCH')).toHaveLength(0);
+  });
+
+  it('answers bad input with invalid_input over HTTP too', async () => {
+    const client = await server.connect();
+    const err = toolError(
+      await client.callTool({ name: 'buttercms_list_posts', arguments: { page_size: 500 } }),
+    );
+    expect(err).toMatchObject({ code: 'invalid_input', field: 'page_size' });
+    expect(err.message).toMatch(/at most 100/);
+  });
+
+  it('has a liveness endpoint and refuses GET /mcp in stateless mode', async () => {
+    const base = server.url.replace(/\/mcp$/, '');
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const get = await fetch(server.url, { headers: { accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+  });
+
+  it('refuses a foreign Origin and a rebinding Host header with 403', async () => {
+    const origin = await fetch(server.url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(origin.status).toBe(403);
+    const { port } = new URL(server.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/mcp',
+          method: 'POST',
+          headers: { host: `attacker.example:${port}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
+  });
+});

@@ -1,0 +1,198 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import {
+  baseEnv,
+  callOk,
+  connectStdio,
+  eventually,
+  startTestSandbox,
+  tempDataDir,
+  toolError,
+  type StdioServer,
+} from '../helpers/harness.js';
+
+let sandbox: Sandbox;
+let server: StdioServer;
+const butter = () => sandbox.emulator('buttercms');
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  server = await connectStdio(baseEnv(sandbox.env));
+});
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+beforeEach(() => sandbox.emulators.forEach((e) => e.reset()));
+
+async function titleOf(client: StdioServer['client'], id: string): Promise<string> {
+  return (await callOk(client, 'buttercms_get_post', { id })).title as string;
+}
+
+describe('dry run', () => {
+  it('returns the field diff and the exact request without credentials, and sends no write', async () => {
+    const post = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+    const preview = await callOk(server.client, 'buttercms_update_post', {
+      id: 'cold-brew-at-home',
+      title: 'Cold Brew, Properly',
+      expected_version: post.version,
+      dry_run: true,
+    });
+    expect(preview.diff).toEqual({
+      title: { before: 'Cold Brew at Home: A 12-Hour Recipe', after: 'Cold Brew, Properly' },
+    });
+    expect(preview.request).toEqual({
+      method: 'PATCH',
+      url: `${sandbox.origin}/buttercms/v2/posts/cold-brew-at-home/`,
+      body: { title: 'Cold Brew, Properly' },
+    });
+    expect(JSON.stringify(preview)).not.toContain('sandbox-butter-write-token');
+    expect(butter().seen('PATCH')).toHaveLength(0);
+  });
+
+  it('previews an unpublish without asking for confirmation or writing', async () => {
+    const post = await callOk(server.client, 'buttercms_get_post', { id: 'how-we-roast-light' });
+    const preview = await callOk(server.client, 'buttercms_unpublish_post', {
+      id: 'how-we-roast-light',
+      expected_version: post.version,
+      dry_run: true,
+    });
+    expect(preview.diff).toEqual({ status: { before: 'published', after: 'draft' } });
+    expect(butter().seen('PATCH')).toHaveLength(0);
+  });
+});
+
+describe('journal, history and revert', () => {
+  it('journals a write, lists it in post_history and reverts it to the exact previous fields', async () => {
+    const id = 'barista-training-program';
+    const before = await callOk(server.client, 'buttercms_get_post', { id });
+    const write = await callOk(server.client, 'buttercms_update_post', {
+      id,
+      title: 'Barista Training, Rewritten',
+      tags: ['training'],
+      expected_version: before.version,
+      wait_for_apply: true,
+    });
+    expect(write.applied).toBe('sync');
+    const history = await callOk(server.client, 'post_history', { provider: 'buttercms', post_id: id });
+    const [entry] = history.entries as Record<string, unknown>[];
+    expect(entry).toMatchObject({
+      journal_id: write.journal_id,
+      before: { title: 'Inside Our Barista Training Program', tags: ['training', 'baristas'] },
+      after: { title: 'Barista Training, Rewritten', tags: ['training'] },
+      outcome: 'accepted',
+    });
+    const now = await callOk(server.client, 'buttercms_get_post', { id });
+    const preview = await callOk(server.client, 'revert_post', {
+      journal_id: write.journal_id,
+      expected_version: now.version,
+      dry_run: true,
+    });
+    expect(preview.diff).toEqual({
+      title: { before: 'Barista Training, Rewritten', after: 'Inside Our Barista Training Program' },
+      tags: { before: ['training'], after: ['training', 'baristas'] },
+    });
+    const reverted = await callOk(server.client, 'revert_post', {
+      journal_id: write.journal_id,
+      expected_version: now.version,
+    });
+    expect(reverted.journal_id).not.toBe(write.journal_id);
+    await eventually(
+      async () => (await titleOf(server.client, id)) === 'Inside Our Barista Training Program',
+    );
+    const restored = await callOk(server.client, 'buttercms_get_post', { id });
+    expect(restored.tags).toEqual(['training', 'baristas']);
+    const newest = (await callOk(server.client, 'post_history', { post_id: id, limit: 1 })).entries as Record<
+      string,
+      unknown
+    >[];
+    expect(newest[0]?.reverts).toBe(write.journal_id);
+  });
+
+  it('refuses a revert with a stale version, writing nothing', async () => {
+    const id = 'cold-brew-at-home';
+    const before = await callOk(server.client, 'buttercms_get_post', { id });
+    const write = await callOk(server.client, 'buttercms_update_post', {
+      id,
+      seo_title: 'Cold brew recipe',
+      expected_version: before.version,
+      wait_for_apply: true,
+    });
+    const patches = butter().seen('PATCH').length;
+    const err = toolError(
+      await server.client.callTool({
+        name: 'revert_post',
+        arguments: { journal_id: write.journal_id, expected_version: before.version },
+      }),
+    );
+    expect(err.code).toBe('conflict');
+    expect(butter().seen('PATCH')).toHaveLength(patches);
+  });
+
+  it('sends nothing when the journal entry cannot be stored', async () => {
+    const blocker = join(tempDataDir(), 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const broken = await connectStdio(
+      baseEnv({ ...sandbox.env, POST_EDITOR_DATA_DIR: join(blocker, 'journal') }),
+    );
+    try {
+      const post = await callOk(broken.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+      const err = toolError(
+        await broken.client.callTool({
+          name: 'buttercms_update_post',
+          arguments: { id: 'cold-brew-at-home', title: 'Never sent', expected_version: post.version },
+        }),
+      );
+      expect(err.message).toMatch(/journal entry could not be stored.*nothing was sent/);
+      expect(butter().seen('PATCH')).toHaveLength(0);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+describe('policies', () => {
+  it('read-only mode lists no write tool at all', async () => {
+    const ro = await connectStdio(baseEnv(sandbox.env), ['--read-only']);
+    try {
+      const names = (await ro.client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('buttercms_get_post');
+      expect(names).toContain('post_history');
+      expect(names.filter((n) => /update|unpublish|delete|revert/.test(n))).toEqual([]);
+      expect(toolError(await ro.client.callTool({ name: 'buttercms_update_post', arguments: {} })).code).toBe(
+        'invalid_input',
+      );
+    } finally {
+      await ro.close();
+    }
+  });
+
+  it('POST_EDITOR_CONFIRM=never and POST_EDITOR_REQUIRE_VERSION=false let an unattended pipeline unpublish in one call', async () => {
+    const relaxed = await connectStdio(
+      baseEnv({ ...sandbox.env, POST_EDITOR_CONFIRM: 'never', POST_EDITOR_REQUIRE_VERSION: 'false' }),
+    );
+    try {
+      const done = await callOk(relaxed.client, 'buttercms_unpublish_post', { id: 'meet-the-farmers-huila' });
+      expect(done.changed_fields).toEqual(['status']);
+      expect(butter().seen('PATCH')[0]?.body).toEqual({ status: 'draft' });
+    } finally {
+      await relaxed.close();
+    }
+  });
+
+  it('strips invisible and bidi control characters from text it shows, keeping raw untouched', async () => {
+    const id = 'summer-menu-preview';
+    const post = await callOk(server.client, 'buttercms_get_post', { id });
+    await callOk(server.client, 'buttercms_update_post', {
+      id,
+      title: 'Summer\u200B Menu \u202EweiverP\u202C',
+      expected_version: post.version,
+      wait_for_apply: true,
+    });
+    const shown = await callOk(server.client, 'buttercms_get_post', { id, include_raw: true });
+    expect(shown.title).toBe('Summer Menu weiverP');
+    expect((shown.raw as { title: string }).title).toContain('\u202E');
+  });
+});
