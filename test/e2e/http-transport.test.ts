@@ -88,4 +88,17 @@ describe('Streamable HTTP', () => {
     });
     expect(status).toBe(403);
   });
+
+  it('serves the embedded sandbox as npm start does (--sandbox --http)', async () => {
+    const started = await startHttpServer(baseEnv(), ['--sandbox']);
+    try {
+      const client = await started.connect();
+      expect(client.getInstructions()).toMatch(/^SANDBOX/);
+      const post = await callOk(client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+      expect(post.title).toBe('Cold Brew at Home: A 12-Hour Recipe');
+      expect(started.stderr()).toMatch(/SANDBOX/);
+    } finally {
+      await started.close();
+    }
+  });
 });

@@ -153,6 +153,37 @@ describe('journal, history and revert', () => {
   });
 });
 
+describe('async providers', () => {
+  it('sends MCP progress notifications while wait_for_apply polls', async () => {
+    const slow = await startTestSandbox({ applyDelayMs: 1200 });
+    const client = await connectStdio(baseEnv(slow.env));
+    try {
+      const post = await callOk(client.client, 'buttercms_get_post', { id: 'grinder-maintenance' });
+      const progress: number[] = [];
+      const result = await client.client.callTool(
+        {
+          name: 'buttercms_update_post',
+          arguments: {
+            id: 'grinder-maintenance',
+            summary: 'Daily grinder care.',
+            expected_version: post.version,
+            wait_for_apply: true,
+          },
+        },
+        undefined,
+        { onprogress: (p) => progress.push(p.progress) },
+      );
+      expect(result.isError).toBeFalsy();
+      expect((result.structuredContent as { applied: string }).applied).toBe('sync');
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    } finally {
+      await client.close();
+      await slow.close();
+    }
+  });
+});
+
 describe('policies', () => {
   it('read-only mode lists no write tool at all', async () => {
     const ro = await connectStdio(baseEnv(sandbox.env), ['--read-only']);
