@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { SCHEDULE_LEAD_MS, SCHEDULE_MARGIN_MS, naiveLocal, naiveUtc, parseUtc } from './time.js';
+
+// Post ids are integers (Post.id, api-docs/partoo-update-post.md); digits only, so an id can never leave /posts/.
+export const partooId = z
+  .string()
+  .regex(/^[1-9]\d{0,17}$/, { error: 'must be a Partoo post id: digits only, e.g. "34"' })
+  .describe('numeric post id as a string, e.g. "34"');
+
+const BUSINESS_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const LIST_STATES = [
+  'live',
+  'to_configure',
+  'pending',
+  'scheduled',
+  'error',
+  'expired',
+  'to_validate',
+] as const;
+// The list filter speaks standard|event|offer|alert, Post.post_type news|event|offer|covid: both are accepted.
+const TYPES = ['news', 'event', 'offer', 'covid', 'standard', 'alert'] as const;
+const NAIVE_EXAMPLE = '2050-01-01T09:00:00';
+
+const naiveFilter = z.string().refine((v) => naiveLocal(v) !== undefined, {
+  error: `must be a naive time YYYY-MM-DDTHH:MM:SS, e.g. ${NAIVE_EXAMPLE}`,
+});
+
+export const partooListInput = z.strictObject({
+  page: z.number().int().min(1).max(100000).optional().describe('page number from 1'),
+  per_page: z.number().int().min(1).max(100).optional().describe('1-100, default 30'),
+  business__in: z
+    .array(z.string().regex(BUSINESS_ID, { error: 'must be a business id, e.g. "5409c35a97bbc544d8e26737"' }))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('business ids'),
+  state__in: z.array(z.enum(LIST_STATES)).min(1).optional().describe(LIST_STATES.join('|')),
+  type: z
+    .array(z.enum(TYPES))
+    .min(1)
+    .optional()
+    .describe('post types: news|event|offer|covid (standard=news, alert=covid)'),
+  start_datetime: naiveFilter.optional().describe('naive time; events/offers: available from; news: created'),
+  end_datetime: naiveFilter.optional().describe('naive time; events/offers: expiry; news: created + 1 week'),
+  summary: z.string().min(1).max(200).optional().describe('text search in the summary'),
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('next_cursor of the previous page; other filters are then ignored'),
+});
+export type PartooListArgs = z.output<typeof partooListInput>;
+
+const imageUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+const scheduleTime = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const ms = parseUtc(value);
+    const earliest = naiveUtc(
+      Math.ceil((Date.now() + SCHEDULE_LEAD_MS + SCHEDULE_MARGIN_MS) / 60_000) * 60_000,
+    );
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a UTC time YYYY-MM-DDTHH:MM:SS (a Z or an offset is converted to UTC), e.g. ${earliest}`,
+      });
+      return z.NEVER;
+    }
+    if (ms < Date.now() + SCHEDULE_LEAD_MS + SCHEDULE_MARGIN_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at least 2 hours ahead (Partoo's rule; we add a 5-minute margin): the earliest allowed now is ${earliest} UTC`,
+      });
+      return z.NEVER;
+    }
+    return naiveUtc(ms);
+  });
+
+const localTime = (field: string) =>
+  z
+    .string()
+    .max(40)
+    .transform((value, ctx) => {
+      const naive = naiveLocal(value);
+      if (naive === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a naive local time YYYY-MM-DDTHH:MM:SS in the business's timezone, without Z or offset (Partoo reads ${field} in the business's timezone), e.g. ${NAIVE_EXAMPLE}`,
+        });
+        return z.NEVER;
+      }
+      return naive;
+    });
+
+export const CTA_TYPES = ['book', 'order', 'shop', 'learn_more', 'sign_up', 'call', 'no_cta'] as const;
+
+export const partooUpdateInput = z.strictObject({
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('≤300; not returned by Partoo, so unverifiable'),
+  summary: z
+    .string()
+    .min(1)
+    .max(10000)
+    .optional()
+    .describe('main text; max per platform: Google 1500, Instagram 2200, Facebook 10000'),
+  image_url: z
+    .union([imageUrl, z.array(imageUrl).min(1).max(10)], {
+      error: 'must be an image URL or a list of 1-10 image URLs',
+    })
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional()
+    .describe('image URL or 1-10 URLs (Google shows the first only); replaces the images'),
+  cta_type: z.enum(CTA_TYPES).optional().describe(CTA_TYPES.join('|')),
+  link: z
+    .strictObject({
+      use_business_url: z.literal(true).optional(),
+      custom_url: z
+        .url({ protocol: /^https?$/ })
+        .max(2000)
+        .optional(),
+    })
+    .refine((l) => (l.use_business_url === undefined) !== (l.custom_url === undefined), {
+      error:
+        'give exactly one of use_business_url:true or custom_url, e.g. {"custom_url":"https://example.com/offer"}',
+    })
+    .optional()
+    .describe('button link: exactly one of {use_business_url:true} or {custom_url}'),
+  schedule_time: scheduleTime
+    .optional()
+    .describe('UTC, ≥2 h ahead (+5 min margin); YYYY-MM-DDTHH:MM:SS, a Z/offset is converted'),
+  start_at: localTime('start_at')
+    .optional()
+    .describe("event/offer only; naive local time of the business's timezone"),
+  end_at: localTime('end_at').optional().describe('event/offer only; after start_at; naive local time'),
+  coupon_code: z.string().min(1).max(100).optional().describe('offer code, ≤100'),
+  offer_terms: z.string().min(1).max(5000).optional().describe('offer terms and conditions'),
+});
+export type PartooUpdateArgs = z.output<typeof partooUpdateInput>;
+
+const media = z.looseObject({ media_url: z.union([z.string(), z.array(z.string())]).nullish() });
+const platformState = z.looseObject({
+  name: z.string(),
+  state: z.string().nullish(),
+  link: z.string().nullish(),
+});
+
+/** Partoo's Post as returned (only what we use is checked; the rest is kept in raw). */
+export const partooPostSchema = z.looseObject({
+  id: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+  business_id: z.string().nullish(),
+  post_type: z.string().nullish(),
+  title: z.string().nullish(),
+  summary: z.string().nullish(),
+  schedule_time: z.string().nullish(),
+  expiration_time: z.string().nullish(),
+  validation_time: z.string().nullish(),
+  start_at: z.string().nullish(),
+  end_at: z.string().nullish(),
+  post_medias: z.array(media).nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  post_status: z.array(platformState).nullish(),
+  offer_terms: z.string().nullish(),
+  offer_code: z.string().nullish(),
+  cta_link: z.string().nullish(),
+  cta_type: z.string().nullish(),
+});
+export type PartooPost = z.output<typeof partooPostSchema>;
