@@ -1,6 +1,11 @@
-import { buttercms } from './buttercms/index.js';
 import { registerProvider, type RegisteredProvider } from './define.js';
+import { buttercms } from './buttercms/index.js';
 import { partoo } from './partoo/index.js';
+import { infinipost } from './infinipost/index.js';
 
 /** Every provider, one line each. */
-export const PROVIDERS: RegisteredProvider[] = [registerProvider(buttercms), registerProvider(partoo)];
+export const PROVIDERS: RegisteredProvider[] = [
+  registerProvider(buttercms),
+  registerProvider(partoo),
+  registerProvider(infinipost),
+];
