@@ -2,6 +2,7 @@ import type { EmulatorSpec } from './emulator.js';
 import { butterCmsEmulator } from './buttercms/index.js';
 import { partooEmulator } from './partoo/index.js';
 import { infinipostEmulator } from './infinipost/index.js';
+import { flowCmsEmulator } from './flowcms/index.js';
 
 export type { SandboxOptions } from './emulator.js';
 
@@ -10,4 +11,5 @@ export const EMULATORS: EmulatorSpec[] = [
   butterCmsEmulator,
   partooEmulator,
   infinipostEmulator,
+  flowCmsEmulator,
 ];
