@@ -3,6 +3,7 @@ import { buttercms } from './buttercms/index.js';
 import { partoo } from './partoo/index.js';
 import { infinipost } from './infinipost/index.js';
 import { flowcms } from './flowcms/index.js';
+import { rebelmouse } from './rebelmouse/index.js';
 
 /** Every provider, one line each. */
 export const PROVIDERS: RegisteredProvider[] = [
@@ -10,4 +11,5 @@ export const PROVIDERS: RegisteredProvider[] = [
   registerProvider(partoo),
   registerProvider(infinipost),
   registerProvider(flowcms),
+  registerProvider(rebelmouse),
 ];

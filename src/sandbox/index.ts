@@ -3,6 +3,7 @@ import { butterCmsEmulator } from './buttercms/index.js';
 import { partooEmulator } from './partoo/index.js';
 import { infinipostEmulator } from './infinipost/index.js';
 import { flowCmsEmulator } from './flowcms/index.js';
+import { rebelmouseEmulator } from './rebelmouse/index.js';
 
 export type { SandboxOptions } from './emulator.js';
 
@@ -12,4 +13,5 @@ export const EMULATORS: EmulatorSpec[] = [
   partooEmulator,
   infinipostEmulator,
   flowCmsEmulator,
+  rebelmouseEmulator,
 ];
