@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { ToolError, codeForStatus } from './errors.js';
@@ -42,7 +42,7 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Upstream HTTP with a shared keep-alive pool, one time budget per call, bounded retries and size cap. */
 export class HttpClient {
-  private readonly agent: Agent;
+  private agent: Promise<Agent> | undefined;
   private readonly opts: Required<HttpClientOptions>;
 
   constructor(options: HttpClientOptions) {
@@ -51,14 +51,6 @@ export class HttpClient {
       maxRetryAfterMs: Math.min(options.timeoutMs, 10_000),
       ...options,
     };
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 120_000,
-      connections: 128,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
-    });
   }
 
   /** Sends a request within the time budget; throws ToolError for network failures, never for HTTP statuses. */
@@ -102,7 +94,27 @@ export class HttpClient {
 
   /** Closes the pool (graceful shutdown). */
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.agent) await (await this.agent).close();
+  }
+
+  /**
+   * The keep-alive pool, created on the first upstream call: undici takes ~70 ms to load, which would
+   * otherwise delay every cold start (initialize and tools/list need no upstream call).
+   */
+  private pool(): Promise<Agent> {
+    const timeoutMs = this.opts.timeoutMs;
+    this.agent ??= import('undici').then(
+      ({ Agent }) =>
+        new Agent({
+          keepAliveTimeout: 30_000,
+          keepAliveMaxTimeout: 120_000,
+          connections: 128,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          connect: { timeout: Math.min(timeoutMs, 10_000) },
+        }),
+    );
+    return this.agent;
   }
 
   private async once(req: HttpRequest, budgetMs: number): Promise<HttpResponse> {
@@ -118,9 +130,10 @@ export class HttpClient {
       payload = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
+    const agent = await this.pool();
     let res;
     try {
-      res = await this.agent.request({
+      res = await agent.request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: req.method,
