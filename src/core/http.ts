@@ -122,8 +122,24 @@ export class HttpClient {
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
-    const timeoutSignal = AbortSignal.timeout(budgetMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
+    // A timer cleared when the call ends, not AbortSignal.timeout()/any(): those live on for the whole
+    // budget (30 s by default) after each call, which held ~100 MB under load (npm run bench memory).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), budgetMs);
+    const onCallerAbort = () => controller.abort();
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (req.signal?.aborted) controller.abort();
+    try {
+      return await this.exchange(req, url, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async exchange(req: HttpRequest, url: URL, signal: AbortSignal): Promise<HttpResponse> {
+    // Aborted by us, not by the caller: the time budget ran out.
+    const timedOut = () => signal.aborted && !req.signal?.aborted;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let payload: string | undefined;
     if (req.body !== undefined) {
@@ -142,8 +158,7 @@ export class HttpClient {
         signal,
       });
     } catch (err) {
-      if (timeoutSignal.aborted && !req.signal?.aborted)
-        throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      if (timedOut()) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
       throw err;
     }
     const chunks: Buffer[] = [];
@@ -163,8 +178,7 @@ export class HttpClient {
       }
     } catch (err) {
       if (err instanceof ToolError) throw err;
-      if (timeoutSignal.aborted && !req.signal?.aborted)
-        throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+      if (timedOut()) throw Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
       throw err;
     }
     const text = Buffer.concat(chunks).toString('utf8');

@@ -21,6 +21,20 @@ const USAGE = `npm run bench [-- [--quick] [--update] [${Object.keys(BENCHES).jo
   env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
        BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info)`;
 
+// The SDK's HTTP client passes one AbortSignal to every fetch, and undici warns once it holds many
+// listeners (they are released by GC). That is the benchmark client's noise, not the server's: say it once.
+process.removeAllListeners('warning');
+let warnedListeners = false;
+process.on('warning', (warning) => {
+  if (warning.name === 'MaxListenersExceededWarning') {
+    if (!warnedListeners)
+      console.error(`(bench client, pid ${process.pid}: ${warning.message}; further ones hidden)`);
+    warnedListeners = true;
+    return;
+  }
+  console.error(warning);
+});
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,

@@ -16,14 +16,18 @@ import { TARGET_ARGS, TARGET_TOOL } from './target.js';
 
 const SAMPLES = 20;
 const IN_FLIGHT = 8;
-/** Above this slope (MB per 10k calls, after warm-up) we call it a growth trend: ~100 bytes retained per call. */
-const GROWTH_LIMIT_MB_PER_10K = 1;
+/**
+ * RSS saws up and down with garbage collection, so the trend is judged on the troughs: the lowest RSS
+ * of the last third of the run against the lowest of the middle third. More than this is a trend.
+ */
+const GROWTH_LIMIT_MB = 5;
 
 interface Series {
   transport: string;
   idleMb: number;
   samples: { calls: number; rssMb: number }[];
   slopeMbPer10k: number;
+  troughGrowthMb: number;
 }
 
 /** Least-squares slope of rss over calls, in MB per 10k calls. */
@@ -55,7 +59,10 @@ async function measure(transport: string, client: Client, pid: number, calls: nu
   );
   // The first fifth is warm-up (JIT, pools, heap sizing); the trend is judged on the rest.
   const steady = samples.filter((s) => s.calls > calls / 5);
-  return { transport, idleMb, samples, slopeMbPer10k: slope(steady) };
+  const trough = (from: number, to: number) =>
+    Math.min(...samples.filter((s) => s.calls > from && s.calls <= to).map((s) => s.rssMb));
+  const troughGrowthMb = trough((2 * calls) / 3, calls) - trough(calls / 3, (2 * calls) / 3);
+  return { transport, idleMb, samples, slopeMbPer10k: slope(steady), troughGrowthMb };
 }
 
 /** RSS idle and over many calls, per transport; judges idle size and the growth trend. */
@@ -91,7 +98,8 @@ export async function runMemory(options: BenchOptions): Promise<{ data: unknown;
     peak_mb: round(Math.max(...s.samples.map((p) => p.rssMb)), 1),
     calls,
     slope_mb_per_10k: round(s.slopeMbPer10k, 2),
-    trend: s.slopeMbPer10k > GROWTH_LIMIT_MB_PER_10K ? 'GROWING' : 'flat',
+    trough_growth_mb: round(s.troughGrowthMb, 1),
+    trend: s.troughGrowthMb > GROWTH_LIMIT_MB ? 'GROWING' : 'flat',
   }));
   printTable(`memory: RSS of the server process, ${calls} calls (${IN_FLIGHT} in flight)`, rows);
   const verdicts: Verdict[] = series.flatMap((s, i) => [
@@ -103,11 +111,11 @@ export async function runMemory(options: BenchOptions): Promise<{ data: unknown;
       pass: s.idleMb <= 80,
     },
     {
-      metric: `memory growth after warm-up (${s.transport})`,
-      value: rows[i]!.slope_mb_per_10k,
-      unit: 'MB/10k calls',
-      target: `<= ${GROWTH_LIMIT_MB_PER_10K} (no trend)`,
-      pass: s.slopeMbPer10k <= GROWTH_LIMIT_MB_PER_10K,
+      metric: `memory trough growth, last vs middle third (${s.transport})`,
+      value: rows[i]!.trough_growth_mb,
+      unit: 'MB',
+      target: `<= ${GROWTH_LIMIT_MB} (no trend)`,
+      pass: s.troughGrowthMb <= GROWTH_LIMIT_MB,
     },
   ]);
   return { data: { calls, inFlight: IN_FLIGHT, series, rows }, verdicts };
