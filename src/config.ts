@@ -183,10 +183,12 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
 }
 
 function enabledProviders(env: Env, list: string | undefined): EnabledProvider[] {
-  const wanted = list
+  const names = list
     ?.split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
+  // Blank means "every configured one": bundles and containers pass unset fields as empty strings.
+  const wanted = names?.length ? names : undefined;
   const known = new Set(PROVIDERS.map((p) => p.id));
   for (const name of wanted ?? []) {
     if (!known.has(name)) {

@@ -4,11 +4,14 @@ import dotenv from 'dotenv';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
 import { ConfigError, type Env } from './providers/types.js';
-import { startSandbox } from './sandbox/server.js';
+import type { startSandbox as StartSandbox } from './sandbox/server.js';
 import { createApp, SERVER_VERSION } from './server.js';
-import { serveHttp } from './transports/http.js';
 import { serveStdio } from './transports/stdio.js';
-import { runCall, listTools } from './cli/call.js';
+
+// The HTTP transport, the emulators and the one-shot CLI are loaded only when used: every module
+// loaded up front delays the stdio cold start (spawn → tools/list) that MCP clients wait for.
+const startSandbox: typeof StartSandbox = async (...args) =>
+  (await import('./sandbox/server.js')).startSandbox(...args);
 
 const HELP = `post-editor-mcp ${SERVER_VERSION}: read and edit posts on Partoo, Infinipost, FlowCMS, ButterCMS and RebelMouse over MCP.
 
@@ -98,7 +101,8 @@ async function main(): Promise<void> {
   };
 
   if (command === 'call' || command === 'tools') {
-    const code = command === 'call' ? await runCall(app, rest) : listTools(app);
+    const cli = await import('./cli/call.js');
+    const code = command === 'call' ? await cli.runCall(app, rest) : cli.listTools(app);
     await shutdown(() => app.close());
     process.exitCode = code;
     return;
@@ -107,6 +111,7 @@ async function main(): Promise<void> {
     throw new ConfigError('command', `unknown command ${JSON.stringify(command)} (see --help)`);
 
   if (config.transport === 'http') {
+    const { serveHttp } = await import('./transports/http.js');
     const handle = await serveHttp(app);
     if (config.sandbox) printSandboxBanner(handle.url, Boolean(config.http.token));
     await waitForSignal();
