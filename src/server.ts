@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { z } from 'zod';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { HttpClient } from './core/http.js';
@@ -9,6 +10,12 @@ import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
 import { buildJournalTools } from './providers/journal-tools.js';
+
+// tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
+// which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.
+const RawCallToolRequestSchema = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -28,7 +35,13 @@ export function createApp(config: Config): App {
   const redactor = new Redactor();
   redactor.add(...config.secrets);
   const log = createLogger(config.logLevel, redactor, config.logFile);
-  const http = new HttpClient({ timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, redactor, log });
+  const http = new HttpClient({
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    maxResponseBytes: config.maxResponseBytes,
+    redactor,
+    log,
+  });
   const journal = new Journal(config.dataDir, redactor);
   const writeDeps = {
     journal,
@@ -68,7 +81,7 @@ export function createServer(app: App): Server {
   // Arguments are validated by our own handler, not the SDK's, so bad input gets the
   // contract's invalid_input JSON naming the field (DESIGN.md "Fine print").
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: app.registry.listing }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+  server.setRequestHandler(RawCallToolRequestSchema, (request, extra) => {
     const progressToken = request.params._meta?.progressToken;
     const ctx: ToolContext = {
       signal: extra.signal,

@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import type { Logger } from './log.js';
+import { noteUpstreamStatus, type Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { ToolError, codeForStatus } from './errors.js';
 
@@ -70,6 +70,7 @@ export class HttpClient {
       if (remaining <= 0) throw this.timeoutError(req);
       try {
         const res = await this.once(req, remaining);
+        noteUpstreamStatus(res.status);
         if (!RETRYABLE_STATUS.has(res.status)) return res;
         const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
         const mayRetry =
