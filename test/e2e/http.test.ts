@@ -73,7 +73,7 @@ describe('HTTP with a bearer token, Origin and Host checks and a body cap', () =
 
   it('answers 401 with WWW-Authenticate: Bearer when the token is missing or wrong', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer wrong-token-0123456789abcdef' },
       { authorization: TOKEN },
     ]) {
