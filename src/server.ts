@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { z } from 'zod';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { HttpClient } from './core/http.js';
 import { Journal } from './core/journal.js';
@@ -16,6 +22,8 @@ import { buildJournalTools } from './providers/journal-tools.js';
 const RawCallToolRequestSchema = CallToolRequestSchema.extend({
   params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
 });
+
+type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -81,7 +89,7 @@ export function createServer(app: App): Server {
   // Arguments are validated by our own handler, not the SDK's, so bad input gets the
   // contract's invalid_input JSON naming the field (DESIGN.md "Fine print").
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: app.registry.listing }));
-  server.setRequestHandler(RawCallToolRequestSchema, (request, extra) => {
+  const callTool = (request: z.output<typeof RawCallToolRequestSchema>, extra: CallExtra) => {
     const progressToken = request.params._meta?.progressToken;
     const ctx: ToolContext = {
       signal: extra.signal,
@@ -101,7 +109,11 @@ export function createServer(app: App): Server {
       },
     };
     return app.registry.call(request.params.name, request.params.arguments, ctx);
-  });
+  };
+  // Registered through Protocol's own method: Server's override first re-parses tools/call with the
+  // SDK's schema, which answers non-object arguments (a client that double-encodes them as a string)
+  // with a bare -32602 instead of our invalid_input, or our decoding of them.
+  Protocol.prototype.setRequestHandler.call(server, RawCallToolRequestSchema, callTool);
   return server;
 }
 
