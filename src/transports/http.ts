@@ -130,32 +130,49 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   };
 }
 
-async function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+/** Reads a JSON body up to `max` bytes; on failure answers (413/400) and resolves undefined. */
+function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) return refuseBody(req, res, max);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return refuseBody(req, res, max);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    sendJson(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
-    return undefined;
-  }
+  if (declared > max) return Promise.resolve(refuseBody(req, res, max));
+  // Events rather than for-await: leaving a for-await loop early destroys the request (and socket).
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      resolve(refuseBody(req, res, max));
+    };
+    const onEnd = () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      } catch {
+        sendJson(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
+        resolve(undefined);
+      }
+    };
+    req
+      .on('data', onData)
+      .once('end', onEnd)
+      .once('error', () => resolve(undefined));
+  });
 }
 
 const DRAIN_LIMIT = 8 * 1024 * 1024;
 
-/** Answers 413 and closes the connection; drains a little of the body so the client reads the answer. */
+/** Answers 413; drains a bounded amount of the body so the client can read the answer. */
 function refuseBody(req: IncomingMessage, res: ServerResponse, max: number): undefined {
-  res.setHeader('connection', 'close');
+  // Closing a socket with unread input resets it, and the client may lose the 413 (EPIPE while it is
+  // still sending): read the rest and drop it, keeping the connection usable. A body past the drain
+  // cap (declared or actual) is cut instead, so no client keeps us reading for long.
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DRAIN_LIMIT) res.setHeader('connection', 'close');
   sendJson(res, 413, jsonRpcError(-32000, `Request body over ${max} bytes (MCP_HTTP_MAX_BODY_BYTES)`));
-  // Closing a socket with unread input resets it and the client may lose the 413; draining an
-  // unbounded body would let a client keep us busy: drain up to a cap, then cut.
+  if (declared > DRAIN_LIMIT) {
+    res.once('finish', () => req.socket.destroy());
+    return undefined;
+  }
   let drained = 0;
   req.on('data', (chunk: Buffer) => {
     drained += chunk.length;
