@@ -34,6 +34,8 @@ export interface Config {
     stateful: boolean;
     maxBodyBytes: number;
     rateLimitPerMinute: number;
+    /** Rate-limit by the last X-Forwarded-For hop (set only behind a reverse proxy that sets it). */
+    trustProxy: boolean;
     sessionTtlMs: number;
     maxSessions: number;
   };
@@ -46,6 +48,8 @@ export interface Config {
   dataDir: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Largest upstream response body accepted. */
+  maxResponseBytes: number;
   applyTimeoutMs: number;
   logLevel: LogLevel;
   logFile: string | undefined;
@@ -141,6 +145,7 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
         1024 * 1024,
       ),
       rateLimitPerMinute: read(env, 'MCP_HTTP_RATE_LIMIT', int('MCP_HTTP_RATE_LIMIT', 0, 1_000_000), 600),
+      trustProxy: read(env, 'MCP_HTTP_TRUST_PROXY', bool('MCP_HTTP_TRUST_PROXY'), false),
       sessionTtlMs: read(
         env,
         'MCP_HTTP_SESSION_TTL_MS',
@@ -165,6 +170,12 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
       (flags.sandbox ? join(tmpdir(), `post-editor-mcp-sandbox-${process.pid}`) : defaultDataDir(env)),
     timeoutMs: read(env, 'POST_EDITOR_TIMEOUT_MS', int('POST_EDITOR_TIMEOUT_MS', 100, 600_000), 30_000),
     maxRetries: read(env, 'POST_EDITOR_MAX_RETRIES', int('POST_EDITOR_MAX_RETRIES', 0, 10), 2),
+    maxResponseBytes: read(
+      env,
+      'POST_EDITOR_MAX_RESPONSE_BYTES',
+      int('POST_EDITOR_MAX_RESPONSE_BYTES', 1024, 256 * 1024 * 1024),
+      8 * 1024 * 1024,
+    ),
     applyTimeoutMs: read(
       env,
       'POST_EDITOR_APPLY_TIMEOUT_MS',

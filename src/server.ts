@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { z } from 'zod';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { HttpClient } from './core/http.js';
 import { Journal } from './core/journal.js';
@@ -10,6 +17,14 @@ import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
 import { buildJournalTools } from './providers/journal-tools.js';
+
+// tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
+// which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.
+const RawCallToolRequestSchema = CallToolRequestSchema.extend({
+  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
+});
+
+type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -29,7 +44,13 @@ export function createApp(config: Config): App {
   const redactor = new Redactor();
   redactor.add(...config.secrets);
   const log = createLogger(config.logLevel, redactor, config.logFile);
-  const http = new HttpClient({ timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, redactor, log });
+  const http = new HttpClient({
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    maxResponseBytes: config.maxResponseBytes,
+    redactor,
+    log,
+  });
   const journal = new Journal(config.dataDir, redactor);
   const writeDeps = {
     journal,
@@ -78,7 +99,7 @@ export function createServer(app: App): Server {
   // Arguments are validated by our own handler, not the SDK's, so bad input gets the
   // contract's invalid_input JSON naming the field (DESIGN.md "Fine print").
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: app.registry.listing }));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+  const callTool = (request: z.output<typeof RawCallToolRequestSchema>, extra: CallExtra) => {
     const progressToken = request.params._meta?.progressToken;
     const ctx: ToolContext = {
       signal: extra.signal,
@@ -98,7 +119,11 @@ export function createServer(app: App): Server {
       },
     };
     return app.registry.call(request.params.name, request.params.arguments, ctx);
-  });
+  };
+  // Registered through Protocol's own method: Server's override first re-parses tools/call with the
+  // SDK's schema, which answers non-object arguments (a client that double-encodes them as a string)
+  // with a bare -32602 instead of our invalid_input, or our decoding of them.
+  Protocol.prototype.setRequestHandler.call(server, RawCallToolRequestSchema, callTool);
   return server;
 }
 

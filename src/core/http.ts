@@ -1,5 +1,5 @@
 import type { Agent } from 'undici';
-import type { Logger } from './log.js';
+import { noteUpstreamStatus, type Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { ToolError, codeForStatus } from './errors.js';
 
@@ -61,7 +61,16 @@ export class HttpClient {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.timeoutError(req);
       try {
+        const sentAt = performance.now();
         const res = await this.once(req, remaining);
+        noteUpstreamStatus(res.status);
+        this.opts.log.debug('upstream', {
+          method: req.method,
+          // Path only: the query may carry search terms (personal data); credentials are never in URLs.
+          url: urlWithoutQuery(req.url),
+          status: res.status,
+          duration_ms: Math.round(performance.now() - sentAt),
+        });
         if (!RETRYABLE_STATUS.has(res.status)) return res;
         const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
         const mayRetry =
@@ -247,6 +256,11 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function urlWithoutQuery(url: string): string {
+  const parsed = new URL(url);
+  return parsed.origin + parsed.pathname;
 }
 
 function parseBody(text: string): unknown {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
-import type { Logger } from './log.js';
+import { withCallFacts, type CallFacts, type Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { invalidInputFromIssues } from './validation.js';
 
@@ -83,26 +83,92 @@ function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
     if (Object.hasOwn(args, field)) throw new ToolError('invalid_input', `${field}: ${reason}`, { field });
   }
   const parsed = spec.input.safeParse(args);
-  if (!parsed.success) throw invalidInputFromIssues(parsed.error.issues, example);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // Some clients send an object/array field as a string holding its JSON: decode it where the
+  // schema wanted an object or array there (never where a string is allowed) and validate once more.
+  const decoded = decodeStringFields(args, parsed.error.issues);
+  if (decoded) {
+    const retried = spec.input.safeParse(decoded);
+    if (retried.success) return retried.data;
+    throw invalidInputFromIssues(retried.error.issues, example);
+  }
+  throw invalidInputFromIssues(parsed.error.issues, example);
 }
 
 /** Accepts an argument object, or (unambiguously) a string holding one: some clients double-encode. */
 function decodeArguments(rawArgs: unknown): Record<string, unknown> {
   if (rawArgs === undefined || rawArgs === null) return {};
-  if (typeof rawArgs === 'string') {
+  let args: unknown = rawArgs;
+  if (typeof args === 'string') {
     try {
-      const decoded: unknown = JSON.parse(rawArgs);
-      if (decoded && typeof decoded === 'object' && !Array.isArray(decoded))
-        return decoded as Record<string, unknown>;
+      args = JSON.parse(args) as unknown;
     } catch {
-      // fall through to the error below
+      // not JSON: refused below
     }
   }
-  if (typeof rawArgs !== 'object' || Array.isArray(rawArgs)) {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new ToolError('invalid_input', 'arguments: must be a JSON object', { field: 'arguments' });
   }
-  return rawArgs as Record<string, unknown>;
+  // Arguments come from JSON: anything but a plain object (e.g. one whose prototype was set through a
+  // "__proto__" key) is refused rather than read through its prototype chain.
+  const proto: unknown = Object.getPrototypeOf(args);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ToolError('invalid_input', '__proto__: unknown field "__proto__"; remove it', {
+      field: '__proto__',
+    });
+  }
+  return args as Record<string, unknown>;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A copy of args with each JSON string that sits where an object/array was expected decoded, or undefined. */
+function decodeStringFields(
+  args: Record<string, unknown>,
+  issues: readonly Issue[],
+): Record<string, unknown> | undefined {
+  let copy: Record<string, unknown> | undefined;
+  for (const issue of issues) {
+    const [key, ...rest] = issue.path;
+    // Top-level fields only: nested double encoding is not something clients do.
+    if (typeof key !== 'string' || rest.length > 0 || !Object.hasOwn(args, key)) continue;
+    const wanted = expectedContainer(issue);
+    const value = args[key];
+    if (!wanted || typeof value !== 'string') continue;
+    const inner = parseJsonContainer(value);
+    if (inner === undefined || (wanted === 'array') !== Array.isArray(inner)) continue;
+    copy ??= { ...args };
+    copy[key] = inner;
+  }
+  return copy;
+}
+
+/** 'object' or 'array' when the issue says only a container fits here (a plain type or a union of them). */
+function expectedContainer(issue: Issue): 'object' | 'array' | undefined {
+  if (issue.code === 'invalid_type') {
+    if (issue.expected === 'object' || issue.expected === 'record') return 'object';
+    if (issue.expected === 'array' || issue.expected === 'tuple') return 'array';
+    return undefined;
+  }
+  if (issue.code === 'invalid_union') {
+    const kinds = new Set(
+      issue.errors.map((branch) => (branch[0] ? expectedContainer(branch[0]) : undefined)),
+    );
+    const [only] = kinds;
+    return kinds.size === 1 ? only : undefined;
+  }
+  return undefined;
+}
+
+function parseJsonContainer(text: string): object | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -133,11 +199,18 @@ export class ToolRegistry {
     return [...this.byName.keys()];
   }
 
+  /** The tool of that name, if registered (tests and docs read its example). */
+  get(name: string): DefinedTool | undefined {
+    return this.byName.get(name);
+  }
+
   /** Runs a tool and renders the result or error as the contract says; never throws. */
   async call(name: string, rawArgs: unknown, ctx: ToolContext): Promise<CallToolResult> {
     const started = performance.now();
     const tool = this.byName.get(name);
+    const facts: CallFacts = {};
     let outcome = 'ok';
+    let providerStatus: number | undefined;
     try {
       if (!tool) {
         throw new ToolError('invalid_input', `name: unknown tool ${JSON.stringify(name)}`, {
@@ -145,7 +218,7 @@ export class ToolRegistry {
           hint: `Available tools: ${this.names.join(', ')}`,
         });
       }
-      const result = await tool.call(rawArgs, ctx);
+      const result = await withCallFacts(facts, () => tool.call(rawArgs, ctx));
       const text = this.redactor.redact(JSON.stringify(result));
       return {
         content: [{ type: 'text', text }],
@@ -154,16 +227,20 @@ export class ToolRegistry {
     } catch (err) {
       const error = toToolError(err, this.log, name);
       outcome = error.code;
+      providerStatus = error.details.provider_status;
       return {
         isError: true,
         content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(error.toJSON())) }],
       };
     } finally {
+      // One line per call; arguments and bodies are never logged (they may hold personal data).
+      const upstream = providerStatus ?? facts.upstreamStatus;
       this.log.info('tool call', {
-        tool: name,
+        tool: tool ? name : '(unknown)',
         provider: tool?.provider,
         outcome,
         duration_ms: Math.round(performance.now() - started),
+        ...(upstream !== undefined && { upstream_status: upstream }),
       });
     }
   }

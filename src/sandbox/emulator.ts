@@ -43,7 +43,7 @@ export interface Fault {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Wait before answering (past the client's timeout to test hangs). */
+  /** Wait before answering (past the client's timeout to test hangs); alone, the normal answer comes late. */
   delayMs?: number;
   /** Destroy the socket without answering. */
   reset?: boolean;
@@ -61,6 +61,12 @@ export interface Fault {
 export interface SandboxOptions {
   /** Delay before an async write (ButterCMS 202, Partoo) becomes visible; default 300 ms. */
   applyDelayMs?: number;
+  /**
+   * Credential values to use instead of the emulators' defaults, keyed by env var name (e.g. a test's
+   * distinctive tokens). The sandbox maps them back to the defaults on the way in, so every emulator
+   * accepts them without knowing about it.
+   */
+  credentials?: Record<string, string>;
 }
 
 /** How the sandbox starts one provider's emulator and points the provider at it. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Emulator, EmulatorRequest, EmulatorResponse, Fault } from './emulator.js';
 import { EMULATORS, type SandboxOptions } from './index.js';
@@ -23,6 +23,8 @@ export async function startSandbox(
   const entries = EMULATORS.map((e) => ({ spec: e, emulator: e.create(options) }));
   const byId = new Map(entries.map((e) => [e.spec.id, e.emulator]));
   const sockets = new Set<Socket>();
+  // custom credential value → the emulator's default (filled in once the origin is known, below).
+  const aliases = new Map<string, string>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -43,17 +45,24 @@ export async function startSandbox(
     if (!emulator) return send(res, { status: 404, body: { error: `no emulator at /${prefix}` } });
     const rawBody = await readBody(req);
     const path = '/' + rest.join('/');
+    const headers = aliases.size ? translateHeaders(req.headers, aliases) : req.headers;
+    if (aliases.size) translateQuery(url.searchParams, aliases);
     const request: EmulatorRequest = {
       method: req.method ?? 'GET',
       path,
       query: url.searchParams,
-      headers: req.headers,
+      headers,
       body: parseJson(rawBody),
       rawBody,
     };
     const fault = emulator.takeFault(request.method, path);
     let response: EmulatorResponse;
-    if (fault && !fault.afterApply) {
+    if (fault && isSlowOnly(fault)) {
+      // A slow provider: wait, then answer normally (unless the client gave up meanwhile).
+      await waitOrClose(fault.delayMs ?? 0, res);
+      response = res.destroyed ? { status: 0 } : await emulator.dispatch(request);
+      send(res, response);
+    } else if (fault && !fault.afterApply) {
       await applyFault(fault, req, res);
       response = { status: fault.status ?? 0 };
     } else {
@@ -70,7 +79,7 @@ export async function startSandbox(
       path,
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+        Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
       ),
       body: request.body,
       status: response.status,
@@ -103,6 +112,12 @@ export async function startSandbox(
   const origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const env: Record<string, string> = {};
   for (const { spec } of entries) Object.assign(env, spec.env(`${origin}/${spec.id}`));
+  for (const [name, value] of Object.entries(options.credentials ?? {})) {
+    const standard = env[name];
+    if (standard === undefined || value === standard) continue;
+    aliases.set(value, standard);
+    env[name] = value;
+  }
 
   return {
     origin,
@@ -122,15 +137,67 @@ export async function startSandbox(
   };
 }
 
+/** Replaces custom credential values by the defaults the emulators know, in plain and Basic-auth headers. */
+function translateHeaders(headers: IncomingHttpHeaders, aliases: Map<string, string>): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = Array.isArray(value)
+      ? value.map((v) => translate(v, aliases))
+      : value && translate(value, aliases);
+  }
+  return out;
+}
+
+function translate(value: string, aliases: Map<string, string>): string {
+  const basic = /^Basic (\S+)$/i.exec(value);
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const replaced = replaceAll(decoded, aliases);
+    if (replaced !== decoded) return `Basic ${Buffer.from(replaced, 'utf8').toString('base64')}`;
+  }
+  return replaceAll(value, aliases);
+}
+
+function translateQuery(params: URLSearchParams, aliases: Map<string, string>): void {
+  for (const [key, value] of [...params]) {
+    const replaced = replaceAll(value, aliases);
+    if (replaced !== value) params.set(key, replaced);
+  }
+}
+
+function replaceAll(text: string, aliases: Map<string, string>): string {
+  let out = text;
+  for (const [custom, standard] of aliases) out = out.split(custom).join(standard);
+  return out;
+}
+
+/** A fault that only delays (no status, body or breakage): the normal answer comes late. */
+function isSlowOnly(fault: Fault): boolean {
+  return (
+    fault.delayMs !== undefined &&
+    fault.status === undefined &&
+    fault.body === undefined &&
+    !fault.reset &&
+    !fault.truncated &&
+    !fault.html &&
+    !fault.oversizeBytes &&
+    !fault.afterApply
+  );
+}
+
+function waitOrClose(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (fault.delayMs) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, fault.delayMs);
-      res.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await waitOrClose(fault.delayMs, res);
     if (res.destroyed) return;
   }
   if (fault.reset) {

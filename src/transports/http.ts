@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../providers/env.js';
 import { createServer, type App } from '../server.js';
@@ -22,16 +22,24 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
   const tokenDigest = cfg.token ? sha256(cfg.token) : undefined;
   let shuttingDown = false;
+  // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
+  const sockets = new Set<Socket>();
 
   const server = createHttpServer((req, res) => {
-    inFlight++;
-    res.on('close', () => inFlight--);
+    if (req.method === 'POST') {
+      inFlight++;
+      res.once('close', () => inFlight--);
+    }
     handle(req, res).catch((err: unknown) => {
       app.log.error('http handler failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -48,6 +56,10 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
             status: 'ready',
             tools: app.registry.names.length,
             sandbox: app.config.sandbox,
+            // Gauges for operators and the leak checks of the load test.
+            sessions: sessions?.size ?? 0,
+            connections: sockets.size,
+            in_flight: inFlight,
           });
     }
     if (url.pathname !== '/mcp')
@@ -58,7 +70,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
       res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
       return sendJson(res, 401, { error: 'Missing or invalid bearer token' });
     }
-    const wait = limiter.take(clientKey(req));
+    const wait = limiter.take(clientKey(req, cfg.trustProxy));
     if (wait > 0) {
       res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       return sendJson(res, 429, { error: 'Too many requests' });
@@ -103,49 +115,71 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     url,
     port,
     async close() {
+      // Stop accepting, let in-flight calls finish (up to a deadline), then close sessions and the pool.
       shuttingDown = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        const deadline = Date.now() + SHUTDOWN_DEADLINE_MS;
-        const timer = setInterval(() => {
-          if (inFlight <= 0 || Date.now() > deadline) {
-            clearInterval(timer);
-            server.closeAllConnections();
-            resolve();
-          }
-        }, 50);
-      });
+      server.close();
+      server.closeIdleConnections();
+      const deadline = Date.now() + SHUTDOWN_DEADLINE_MS;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      if (inFlight > 0)
+        app.log.warn('shutdown deadline passed; dropping in-flight calls', { in_flight: inFlight });
       await sessions?.closeAll();
+      server.closeAllConnections();
       await app.close();
     },
   };
 }
 
-async function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+/** Reads a JSON body up to `max` bytes; on failure answers (413/400) and resolves undefined. */
+function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) {
-    sendJson(res, 413, jsonRpcError(-32000, `Request body over ${max} bytes`));
-    req.resume();
+  if (declared > max) return Promise.resolve(refuseBody(req, res, max));
+  // Events rather than for-await: leaving a for-await loop early destroys the request (and socket).
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      resolve(refuseBody(req, res, max));
+    };
+    const onEnd = () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+      } catch {
+        sendJson(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
+        resolve(undefined);
+      }
+    };
+    req
+      .on('data', onData)
+      .once('end', onEnd)
+      .once('error', () => resolve(undefined));
+  });
+}
+
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/** Answers 413; drains a bounded amount of the body so the client can read the answer. */
+function refuseBody(req: IncomingMessage, res: ServerResponse, max: number): undefined {
+  // Closing a socket with unread input resets it, and the client may lose the 413 (EPIPE while it is
+  // still sending): read the rest and drop it, keeping the connection usable. A body past the drain
+  // cap (declared or actual) is cut instead, so no client keeps us reading for long.
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DRAIN_LIMIT) res.setHeader('connection', 'close');
+  sendJson(res, 413, jsonRpcError(-32000, `Request body over ${max} bytes (MCP_HTTP_MAX_BODY_BYTES)`));
+  if (declared > DRAIN_LIMIT) {
+    res.once('finish', () => req.socket.destroy());
     return undefined;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      sendJson(res, 413, jsonRpcError(-32000, `Request body over ${max} bytes`));
-      req.destroy();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    sendJson(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
-    return undefined;
-  }
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT) req.socket.destroy();
+  });
+  req.resume();
+  return undefined;
 }
 
 function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
@@ -181,8 +215,18 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function clientKey(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/** The rate-limit key: the TCP peer, or behind a trusted proxy the address that proxy saw (last X-Forwarded-For hop). */
+function clientKey(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) return peer;
+  const forwarded = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
+  return (
+    hops
+      .map((h) => h.trim())
+      .filter(Boolean)
+      .at(-1) ?? peer
+  );
 }
 
 function jsonRpcError(code: number, message: string): object {

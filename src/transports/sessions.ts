@@ -10,6 +10,8 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   server: Server;
   lastSeen: number;
+  /** POSTs being answered: a session is never expired mid-call. */
+  active: number;
 }
 
 /** Stateful mode: sessions with an idle TTL and a cap; an expired session's transport is closed, never leaked. */
@@ -22,7 +24,8 @@ export class SessionStore {
     private readonly ttlMs: number,
     private readonly max: number,
   ) {
-    this.sweeper = setInterval(() => void this.sweep(), Math.min(ttlMs, 30_000));
+    // Sweep often enough that a session outlives its TTL by at most half of it (or 30 s).
+    this.sweeper = setInterval(() => void this.sweep(), Math.max(250, Math.min(ttlMs / 2, 30_000)));
     this.sweeper.unref();
   }
 
@@ -37,8 +40,14 @@ export class SessionStore {
       const session = this.sessions.get(sid);
       if (!session) return sendJson(res, 404, rpcError('Session not found or expired: initialize again'));
       session.lastSeen = Date.now();
-      const body = req.method === 'POST' ? await readBody() : undefined;
-      if (req.method === 'POST' && body === undefined) return;
+      if (req.method !== 'POST') return session.transport.handleRequest(req, res);
+      session.active++;
+      res.once('close', () => {
+        session.active--;
+        session.lastSeen = Date.now();
+      });
+      const body = await readBody();
+      if (body === undefined) return;
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST') return sendJson(res, 400, rpcError('Missing Mcp-Session-Id header'));
@@ -52,7 +61,7 @@ export class SessionStore {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastSeen: Date.now() });
+        this.sessions.set(id, { transport, server, lastSeen: Date.now(), active: 0 });
       },
     });
     transport.onclose = () => {
@@ -72,7 +81,9 @@ export class SessionStore {
 
   private async sweep(): Promise<void> {
     const now = Date.now();
-    const expired = [...this.sessions.entries()].filter(([, s]) => now - s.lastSeen > this.ttlMs);
+    const expired = [...this.sessions.entries()].filter(
+      ([, s]) => s.active === 0 && now - s.lastSeen > this.ttlMs,
+    );
     for (const [id, session] of expired) {
       this.sessions.delete(id);
       await session.transport.close().catch(() => undefined);

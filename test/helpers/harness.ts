@@ -63,7 +63,8 @@ export interface HttpServer {
 /** Spawns the built server in HTTP mode on an ephemeral port. */
 export async function startHttpServer(env: Record<string, string>, args: string[] = []): Promise<HttpServer> {
   const child = spawn(process.execPath, [SERVER_ENTRY, '--http', '--port', '0', ...args], {
-    env: { ...env, LOG_LEVEL: 'info' },
+    // The start-up line is logged at info: keep debug if asked, else raise to info.
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
