@@ -72,6 +72,8 @@ export class ProviderClient {
 }
 
 function safeMessage(extract: (body: unknown) => string | undefined, body: unknown): string | undefined {
+  // A body that is not JSON (an HTML error page, plain text) is summarized by the core, never quoted raw.
+  if (typeof body === 'string') return undefined;
   try {
     return extract(body);
   } catch {

@@ -181,7 +181,16 @@ export function queryInt(req: EmulatorRequest, name: string, fallback: number): 
   return /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
 }
 
-/** ISO time `minutesAgo` before a fixed-ish now (seeds look recent in every run). */
+/**
+ * The clock seeds are laid out from: the start of the current UTC hour, so seeds look recent in every
+ * run yet are identical (same versions) across processes started within the hour, as `call --sandbox`
+ * scripts need.
+ */
+export function seedNow(): number {
+  return Math.floor(Date.now() / 3_600_000) * 3_600_000;
+}
+
+/** ISO time `minutes` before the seed clock. */
 export function isoMinutesAgo(minutes: number): string {
-  return new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new Date(seedNow() - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -55,6 +55,20 @@ export async function startSandbox(
       body: parseJson(rawBody),
       rawBody,
     };
+    // Logged on arrival, so a test sees a request the client gave up on (a hang past its timeout)
+    // as soon as the client has its answer; the status is filled in once the emulator has answered.
+    const entry = {
+      method: request.method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+      ),
+      body: request.body,
+      status: 0,
+      at: Date.now(),
+    };
+    emulator.record(entry);
     const fault = emulator.takeFault(request.method, path);
     let response: EmulatorResponse;
     if (fault && isSlowOnly(fault)) {
@@ -74,17 +88,7 @@ export async function startSandbox(
         send(res, response);
       }
     }
-    emulator.record({
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(
-        Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-      ),
-      body: request.body,
-      status: response.status,
-      at: Date.now(),
-    });
+    entry.status = response.status;
   }
 
   function control(action: string, req: IncomingMessage, res: ServerResponse): void {

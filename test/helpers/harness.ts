@@ -26,7 +26,7 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
   const keep = ['PATH', 'HOME', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
-  return { LOG_LEVEL: 'warn', POST_EDITOR_DATA_DIR: tempDataDir(), ...extra };
+  return { ...env, LOG_LEVEL: 'warn', POST_EDITOR_DATA_DIR: tempDataDir(), ...extra };
 }
 
 export interface StdioServer {

@@ -2,7 +2,6 @@
 
 /** The provider's message from `{error:{code,message,details}}`, `{error:"…"}`, `{message}` or `{errors:[…]|{…}}`. */
 export function flowErrorMessage(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim() || undefined;
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
   const parts: string[] = [];

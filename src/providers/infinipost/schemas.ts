@@ -32,8 +32,8 @@ const MAX_SLIDES = 35;
 
 export const infinipostListInput = z.strictObject({
   status: z.enum(['generated', 'pending_render', 'posted', 'failed']).optional().describe('only this status'),
-  platform: z.enum(['tiktok', 'instagram']).optional(),
-  contentType: z.enum(['video', 'slides']).optional(),
+  platform: z.enum(['tiktok', 'instagram']).optional().describe('only this platform'),
+  contentType: z.enum(['video', 'slides']).optional().describe('only this content type'),
   accountId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be an Infinipost account id such as "acc_1a2b3c4d5e"' })

@@ -1,4 +1,4 @@
-import { isoMinutesAgo } from '../emulator.js';
+import { isoMinutesAgo, seedNow } from '../emulator.js';
 
 export interface ButterPost {
   url: string;
@@ -194,7 +194,7 @@ export function seedButterPosts(): ButterPost[] {
     published: status === 'published' ? isoMinutesAgo(minutesAgo) : null,
     scheduled:
       status === 'scheduled'
-        ? new Date(Date.now() + 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+        ? new Date(seedNow() + 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
         : null,
     status,
     author: { ...AUTHORS[author] },

@@ -1,4 +1,4 @@
-import { isoMinutesAgo } from '../emulator.js';
+import { isoMinutesAgo, seedNow } from '../emulator.js';
 
 /** A post as the emulator stores it (snake_case, as the seed's PUT answer shows it). */
 export interface FlowStoredPost {
@@ -130,7 +130,7 @@ export function seedFlowPosts(): FlowStoredPost[] {
       created_at: isoMinutesAgo(minutesAgo + 600),
       updated_at: isoMinutesAgo(minutesAgo),
       published_at: scheduled
-        ? new Date(Date.now() + 3 * DAY * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+        ? new Date(seedNow() + 3 * DAY * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
         : status === 'draft'
           ? null
           : isoMinutesAgo(minutesAgo),

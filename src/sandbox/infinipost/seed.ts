@@ -1,4 +1,4 @@
-import { isoMinutesAgo } from '../emulator.js';
+import { isoMinutesAgo, seedNow } from '../emulator.js';
 
 export type InfinipostStatus = 'generated' | 'pending_render' | 'scheduled' | 'posted' | 'failed';
 
@@ -151,7 +151,7 @@ export function seedInfinipostPosts(): InfinipostPost[] {
   return SEEDS.map(
     ([postId, accountId, platform, contentType, status, hoursAhead, timezone, soundId, caption], i) => {
       // Scheduled on the minute, as the API stores local HH:MM times.
-      const at = Math.floor((Date.now() + hoursAhead * 3_600_000) / 60_000) * 60_000;
+      const at = Math.floor((seedNow() + hoursAhead * 3_600_000) / 60_000) * 60_000;
       const video = `${CDN}/${postId}.mp4`;
       return {
         postId,

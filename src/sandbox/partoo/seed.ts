@@ -1,3 +1,5 @@
+import { seedNow } from '../emulator.js';
+
 /** A Partoo post as the emulator stores it: the documented Post plus what the API takes but never returns. */
 export interface PartooStoredPost {
   id: number;
@@ -52,7 +54,7 @@ export function parisTime(ms: number): string {
 
 /** A naive local date-time (the business's timezone) `days` from now at `hour`:00. */
 function localAt(days: number, hour: number): string {
-  return `${new Date(Date.now() + days * DAY).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00`;
+  return `${new Date(seedNow() + days * DAY).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00`;
 }
 
 type Platform = 'google_my_business' | 'facebook' | 'instagram';
@@ -144,7 +146,7 @@ const SEEDS: Seed[] = [
     summary: 'Why our baguette tradition rests 24 hours before baking.',
     platforms: [['google_my_business', 'scheduled']],
     ageDays: 1,
-    extra: { schedule_time: parisTime(Date.now() + 3 * DAY) },
+    extra: { schedule_time: parisTime(seedNow() + 3 * DAY) },
   },
   {
     id: 3407,
@@ -173,7 +175,7 @@ const SEEDS: Seed[] = [
     summary: 'Draft: the spring menu with rhubarb tarts and strawberry choux.',
     platforms: [['google_my_business', 'to_validate']],
     ageDays: 1,
-    extra: { expiration_time: parisTime(Date.now() + 6 * DAY) },
+    extra: { expiration_time: parisTime(seedNow() + 6 * DAY) },
   },
   {
     id: 3410,
@@ -203,7 +205,7 @@ const SEEDS: Seed[] = [
 export function seedPartooPosts(): PartooStoredPost[] {
   return SEEDS.map((s) => {
     const business = BUSINESSES[s.business]!;
-    const created = Date.now() - s.ageDays * DAY - 3 * HOUR;
+    const created = seedNow() - s.ageDays * DAY - 3 * HOUR;
     return {
       id: s.id,
       business_id: business.id,

@@ -1,3 +1,5 @@
+import { seedNow } from '../emulator.js';
+
 /** A RebelMouse post as the Posts API returns it: the editable fields plus id, post_url and slug. */
 export type RebelmousePost = Record<string, unknown> & {
   id: number;
@@ -133,7 +135,7 @@ const SEEDS: Seed[] = [
 
 /** Ten realistic posts of a local news site. */
 export function seedRebelmousePosts(): RebelmousePost[] {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(seedNow() / 1000);
   return SEEDS.map(([id, headline, hoursAgo, sections, tags, authors, subheadline, extra]) => {
     const basename = slugOf(headline);
     return {
