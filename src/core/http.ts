@@ -1,5 +1,5 @@
 import type { Agent } from 'undici';
-import { noteUpstreamStatus, type Logger } from './log.js';
+import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { ToolError, codeForStatus } from './errors.js';
 
@@ -13,6 +13,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Told the HTTP status of each answer (the call's log line reports the last one). */
+  onStatus?: (status: number) => void;
   /** Reads may be retried; writes are sent once unless the provider certainly did not process them. */
   kind: 'read' | 'write';
 }
@@ -63,7 +65,7 @@ export class HttpClient {
       try {
         const sentAt = performance.now();
         const res = await this.once(req, remaining);
-        noteUpstreamStatus(res.status);
+        req.onStatus?.(res.status);
         this.opts.log.debug('upstream', {
           method: req.method,
           // Path only: the query may carry search terms (personal data); credentials are never in URLs.

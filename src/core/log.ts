@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync } from 'node:fs';
 import type { Redactor } from './redact.js';
 
@@ -37,23 +36,4 @@ export function createLogger(level: LogLevel, redactor: Redactor, file?: string)
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
   };
-}
-
-/** Facts gathered while one tool call runs (for its log line), carried across awaits. */
-export interface CallFacts {
-  /** The last upstream HTTP status seen during the call. */
-  upstreamStatus?: number;
-}
-
-const callFacts = new AsyncLocalStorage<CallFacts>();
-
-/** Runs fn with a fresh CallFacts visible to everything it awaits. */
-export function withCallFacts<T>(facts: CallFacts, fn: () => Promise<T>): Promise<T> {
-  return callFacts.run(facts, fn);
-}
-
-/** Records an upstream status on the current call, if any (no-op outside a tool call). */
-export function noteUpstreamStatus(status: number): void {
-  const facts = callFacts.getStore();
-  if (facts) facts.upstreamStatus = status;
 }

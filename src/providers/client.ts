@@ -53,6 +53,7 @@ export class ProviderClient {
       headers: { ...this.opts.headers, ...this.opts.authHeaders(kind) },
       body: req.body,
       signal: ctx.signal,
+      onStatus: ctx.onUpstreamStatus,
       kind,
     });
     if (res.status >= 200 && res.status < 300) return res;

@@ -26,6 +26,8 @@ export class ConfigError extends Error {
 
 export interface CallContext {
   signal: AbortSignal;
+  /** Told each upstream HTTP status, for the call's log line. */
+  onUpstreamStatus?: (status: number) => void;
 }
 
 /** A post as read: normalized view, the provider's object, and its editable fields in update-input names. */

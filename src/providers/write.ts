@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/log.js';
-import { canonicalJson, postSchema } from '../core/post.js';
+import { canonicalJson } from '../core/post.js';
 import type { ConfirmTokens } from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
@@ -10,7 +10,12 @@ import type { LoadedPost, PostApi, WritePlan } from './types.js';
 /** What every write tool returns (DESIGN.md "Output"), dry run or not. */
 export const writeResultSchema = z.object({
   dry_run: z.boolean(),
-  post: postSchema.nullable(),
+  // Described, not spelled out: it is get_post's shape, and repeating that schema in every write tool's
+  // listing cost ~200 tokens a tool.
+  post: z
+    .looseObject({})
+    .nullable()
+    .describe('the post after the write, as get_post returns it; null until the provider shows it'),
   changed_fields: z.array(z.string()),
   diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
   applied: z.enum(['sync', 'async']).nullable(),

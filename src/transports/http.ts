@@ -88,7 +88,12 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     const body = await readJsonBody(req, res, cfg.maxBodyBytes);
     if (body === undefined) return;
     const mcp = createServer(app);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // A plain JSON answer unless the client asked for progress: the SSE stream costs more per call
+    // and is only needed when there are notifications to send before the result.
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !wantsProgress(body),
+    });
     res.on('close', () => {
       void transport.close();
       void mcp.close();
@@ -128,6 +133,15 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
       await app.close();
     },
   };
+}
+
+/** Whether any message of a POST body carries a progress token (then the answer must stream). */
+function wantsProgress(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => {
+    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+    return meta?.progressToken !== undefined;
+  });
 }
 
 /** Reads a JSON body up to `max` bytes; on failure answers (413/400) and resolves undefined. */

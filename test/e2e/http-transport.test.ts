@@ -52,6 +52,45 @@ describe('Streamable HTTP', () => {
     expect(err.message).toMatch(/at most 100/);
   });
 
+  it('answers a plain call as JSON, and streams progress (SSE) when the client asked for it', async () => {
+    const call = (meta: Record<string, unknown>) =>
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'tools/call',
+          params: { name: 'buttercms_get_post', arguments: { id: 'espresso-dial-in-guide' }, _meta: meta },
+        }),
+      });
+    const plain = await call({});
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await plain.json()) as { id: number }).id).toBe(7);
+
+    const client = await server.connect();
+    const post = await callOk(client, 'buttercms_get_post', { id: 'grinder-maintenance' });
+    const progress: number[] = [];
+    const result = await client.callTool(
+      {
+        name: 'buttercms_update_post',
+        arguments: {
+          id: 'grinder-maintenance',
+          summary: 'Weekly grinder care.',
+          expected_version: post.version,
+          wait_for_apply: true,
+        },
+      },
+      undefined,
+      { onprogress: (p) => progress.push(p.progress) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(progress.length).toBeGreaterThan(0);
+    const streamed = await call({ progressToken: 'p1' });
+    expect(streamed.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await streamed.text()).toContain('"id":7');
+  });
+
   it('has a liveness endpoint and refuses GET /mcp in stateless mode', async () => {
     const base = server.url.replace(/\/mcp$/, '');
     const health = await fetch(`${base}/healthz`);
