@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { ToolError } from '../core/errors.js';
 import { errorFromResponse, type HttpClient, type HttpResponse } from '../core/http.js';
 import type { Redactor } from '../core/redact.js';
@@ -98,6 +99,16 @@ export function expectObject(body: unknown, what: string): Record<string, unknow
 /** An opaque cursor holding the arguments of the next page. */
 export function encodeCursor(state: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+}
+
+/** The list state a cursor carries, checked against `schema`: cursors come back from the agent, untrusted. */
+export function readCursor<S extends z.ZodType>(schema: S, cursor: string, provider: string): z.output<S> {
+  const state = schema.safeParse(decodeCursor(cursor));
+  if (!state.success)
+    throw new ToolError('invalid_input', `cursor: not a ${provider} cursor; pass next_cursor as returned`, {
+      field: 'cursor',
+    });
+  return state.data;
 }
 
 /** Decodes a cursor made by encodeCursor; invalid_input naming `cursor` otherwise. */

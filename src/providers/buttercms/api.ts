@@ -1,7 +1,7 @@
 import { ToolError } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, decodeCursor, encodeCursor, expectObject } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
 import { butterListInput, butterPostSchema, type ButterListArgs, type ButterUpdateArgs } from './schemas.js';
@@ -45,12 +45,9 @@ export function createButterApi(
     },
 
     async list(args, ctx) {
-      const state = args.cursor
-        ? butterListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor))
-        : undefined;
-      if (state && !state.success)
-        throw new ToolError('invalid_input', 'cursor: not a ButterCMS cursor', { field: 'cursor' });
-      const a = state?.data ?? args;
+      const a = args.cursor
+        ? readCursor(butterListInput.omit({ cursor: true }), args.cursor, 'ButterCMS')
+        : args;
       const page = a.page ?? 1;
       const page_size = a.page_size ?? 10;
       const res = await client.read(

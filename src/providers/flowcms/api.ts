@@ -2,7 +2,7 @@ import { ToolError } from '../../core/errors.js';
 import type { HttpResponse } from '../../core/http.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, decodeCursor, encodeCursor, expectObject } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
 import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { flowErrorMessage } from './errors.js';
 import {
@@ -46,12 +46,9 @@ export function createFlowApi(
     },
 
     async list(args, ctx) {
-      const state = args.cursor
-        ? flowListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor))
-        : undefined;
-      if (state && !state.success)
-        throw new ToolError('invalid_input', 'cursor: not a FlowCMS cursor', { field: 'cursor' });
-      const { cursor: _cursor, ...a }: FlowListArgs = state?.data ?? args;
+      const { cursor: _cursor, ...a }: FlowListArgs = args.cursor
+        ? readCursor(flowListInput.omit({ cursor: true }), args.cursor, 'FlowCMS')
+        : args;
       const page = a.page ?? 1;
       const limit = a.limit ?? DEFAULT_LIMIT;
       const res = await client.read('/content/posts', { ...a, page, limit }, ctx);

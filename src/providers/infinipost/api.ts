@@ -1,7 +1,7 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import type { HttpResponse } from '../../core/http.js';
 import { diffFields, type FieldChange } from '../../core/safety.js';
-import { ProviderClient, decodeCursor, encodeCursor, expectObject } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
 import type { CallContext, LoadedPost, PlannedRequest, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableInfinipostFields, normalizeInfinipostPost, summarizeInfinipostPost } from './normalize.js';
 import {
@@ -48,10 +48,9 @@ export function createInfinipostApi(
     },
 
     async list(args, ctx) {
-      const state = args.cursor ? listState.safeParse(decodeCursor(args.cursor)) : undefined;
-      if (state && !state.success)
-        throw new ToolError('invalid_input', 'cursor: not an Infinipost cursor', { field: 'cursor' });
-      const { after, ...filters } = state?.data ?? { ...withoutCursor(args), after: undefined };
+      const { after, ...filters } = args.cursor
+        ? readCursor(listState, args.cursor, 'Infinipost')
+        : { ...withoutCursor(args), after: undefined };
       const limit = filters.limit ?? DEFAULT_LIMIT;
       const res = await client.read('/posts', { ...filters, limit, cursor: after }, ctx);
       const body = expectObject(res.body, 'list_posts');

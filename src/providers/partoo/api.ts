@@ -1,7 +1,7 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields, type FieldChange } from '../../core/safety.js';
-import { ProviderClient, decodeCursor, encodeCursor, expectObject } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { partooErrorMessage } from './errors.js';
 import {
@@ -64,12 +64,9 @@ export function createPartooApi(
     },
 
     async list(args, ctx) {
-      const state = args.cursor
-        ? partooListInput.omit({ cursor: true }).safeParse(decodeCursor(args.cursor))
-        : undefined;
-      if (state && !state.success)
-        throw new ToolError('invalid_input', 'cursor: not a Partoo cursor', { field: 'cursor' });
-      const a = state?.data ?? args;
+      const a = args.cursor
+        ? readCursor(partooListInput.omit({ cursor: true }), args.cursor, 'Partoo')
+        : args;
       const page = a.page ?? 1;
       // Partoo's docs disagree on the default page size (30 vs 1-100): always send it.
       const per_page = a.per_page ?? DEFAULT_PER_PAGE;

@@ -1,6 +1,6 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, decodeCursor, encodeCursor } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor } from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableRebelmouseFields, normalizeRebelmousePost, summarizeRebelmousePost } from './normalize.js';
 import {
@@ -41,13 +41,9 @@ export function createRebelmouseApi(
     },
 
     async list(args, ctx) {
-      let a: Omit<RebelmouseListArgs, 'cursor'> = args;
-      if (args.cursor) {
-        const state = cursorSchema.safeParse(decodeCursor(args.cursor));
-        if (!state.success)
-          throw invalidInput('cursor', 'not a RebelMouse cursor; use next_cursor as returned');
-        a = state.data;
-      }
+      const a: Omit<RebelmouseListArgs, 'cursor'> = args.cursor
+        ? readCursor(cursorSchema, args.cursor, 'RebelMouse')
+        : args;
       if (a.tag !== undefined && a.phrase !== undefined) {
         throw invalidInput(
           'phrase',
