@@ -101,6 +101,23 @@ export function encodeCursor(state: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
 }
 
+/** The post in a get answer, or provider_error when the provider's fields are not there. */
+export function parsePost<T>(schema: z.ZodType<T>, body: unknown, provider: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new ToolError('provider_error', `${provider} returned a post without the expected fields.`);
+  return parsed.data;
+}
+
+/** The rows of a list answer that parse as posts, summarized; a malformed row is skipped, not fatal. */
+export function summarizeRows<T, S>(rows: unknown, schema: z.ZodType<T>, summarize: (post: T) => S): S[] {
+  if (!Array.isArray(rows)) return [];
+  return rows.flatMap((row) => {
+    const parsed = schema.safeParse(row);
+    return parsed.success ? [summarize(parsed.data)] : [];
+  });
+}
+
 /** The list state a cursor carries, checked against `schema`: cursors come back from the agent, untrusted. */
 export function readCursor<S extends z.ZodType>(schema: S, cursor: string, provider: string): z.output<S> {
   const state = schema.safeParse(decodeCursor(cursor));
@@ -112,7 +129,7 @@ export function readCursor<S extends z.ZodType>(schema: S, cursor: string, provi
 }
 
 /** Decodes a cursor made by encodeCursor; invalid_input naming `cursor` otherwise. */
-export function decodeCursor(cursor: string): Record<string, unknown> {
+function decodeCursor(cursor: string): Record<string, unknown> {
   try {
     const state: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (state && typeof state === 'object' && !Array.isArray(state)) return state as Record<string, unknown>;

@@ -1,8 +1,9 @@
 import { ConfigError, type Env } from './types.js';
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+// IPv6 loopback as a URL writes it ([::1]) and as a --host value (::1).
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/;
 
-/** True for loopback host names (sandbox and tests may use plain http there). */
+/** True for loopback host names and bind addresses (sandbox and tests may use plain http there). */
 export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK.test(hostname);
 }

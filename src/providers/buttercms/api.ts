@@ -1,7 +1,13 @@
-import { ToolError } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
+import {
+  ProviderClient,
+  readCursor,
+  encodeCursor,
+  expectObject,
+  parsePost,
+  summarizeRows,
+} from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
 import { butterListInput, butterPostSchema, type ButterListArgs, type ButterUpdateArgs } from './schemas.js';
@@ -38,10 +44,7 @@ export function createButterApi(
   const api: PostApi<ButterListArgs, ButterUpdateArgs> = {
     async get(id, ctx) {
       const res = await client.read(postPath(id), {}, ctx);
-      const parsed = butterPostSchema.safeParse(expectObject(res.body, 'get_post').data);
-      if (!parsed.success)
-        throw new ToolError('provider_error', 'ButterCMS returned a post without the expected fields.');
-      return load(parsed.data);
+      return load(parsePost(butterPostSchema, expectObject(res.body, 'get_post').data, 'ButterCMS'));
     },
 
     async list(args, ctx) {
@@ -65,11 +68,7 @@ export function createButterApi(
         ctx,
       );
       const body = expectObject(res.body, 'list_posts');
-      const rows = Array.isArray(body.data) ? body.data : [];
-      const posts = rows.flatMap((row) => {
-        const parsed = butterPostSchema.safeParse(row);
-        return parsed.success ? [summarizeButterPost(parsed.data)] : [];
-      });
+      const posts = summarizeRows(body.data, butterPostSchema, summarizeButterPost);
       const meta = (body.meta ?? {}) as { next_page?: number | null };
       const { cursor: _cursor, ...rest } = a as ButterListArgs;
       return {

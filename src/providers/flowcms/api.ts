@@ -2,7 +2,7 @@ import { ToolError } from '../../core/errors.js';
 import type { HttpResponse } from '../../core/http.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, expectObject, summarizeRows } from '../client.js';
 import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { flowErrorMessage } from './errors.js';
 import {
@@ -53,10 +53,7 @@ export function createFlowApi(
       const limit = a.limit ?? DEFAULT_LIMIT;
       const res = await client.read('/content/posts', { ...a, page, limit }, ctx);
       const { rows, meta } = listRows(res.body);
-      const posts = rows.flatMap((row) => {
-        const parsed = flowPostSchema.safeParse(row);
-        return parsed.success ? [summarizeFlowPost(viewOf(parsed.data))] : [];
-      });
+      const posts = summarizeRows(rows, flowPostSchema, (post) => summarizeFlowPost(viewOf(post)));
       // meta {current_page,total_pages} decides; without it a full page means "maybe more" (ADR 0035).
       const more =
         typeof meta.total_pages === 'number'

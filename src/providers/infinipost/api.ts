@@ -1,7 +1,14 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import type { HttpResponse } from '../../core/http.js';
 import { diffFields, type FieldChange } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
+import {
+  ProviderClient,
+  readCursor,
+  encodeCursor,
+  expectObject,
+  parsePost,
+  summarizeRows,
+} from '../client.js';
 import type { CallContext, LoadedPost, PlannedRequest, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableInfinipostFields, normalizeInfinipostPost, summarizeInfinipostPost } from './normalize.js';
 import {
@@ -44,7 +51,7 @@ export function createInfinipostApi(
   return {
     async get(id, ctx) {
       const res = await client.read(postPath(id), {}, ctx);
-      return load(parsePost(expectObject(res.body, 'get_post')));
+      return load(parsePost(infinipostPostSchema, expectObject(res.body, 'get_post'), 'Infinipost'));
     },
 
     async list(args, ctx) {
@@ -54,11 +61,7 @@ export function createInfinipostApi(
       const limit = filters.limit ?? DEFAULT_LIMIT;
       const res = await client.read('/posts', { ...filters, limit, cursor: after }, ctx);
       const body = expectObject(res.body, 'list_posts');
-      const rows = Array.isArray(body.data) ? body.data : [];
-      const posts = rows.flatMap((row) => {
-        const parsed = infinipostPostSchema.safeParse(row);
-        return parsed.success ? [summarizeInfinipostPost(parsed.data)] : [];
-      });
+      const posts = summarizeRows(body.data, infinipostPostSchema, summarizeInfinipostPost);
       const next = body.hasMore === true && typeof body.nextCursor === 'string' ? body.nextCursor : null;
       // ADR 0023: their cursor travels inside ours with the filters, so page 2 keeps page 1's filters.
       return { posts, next_cursor: next ? encodeCursor({ ...filters, limit, after: next }) : null };
@@ -148,13 +151,6 @@ function withoutCursor(args: InfinipostListArgs): Omit<InfinipostListArgs, 'curs
 const listState = infinipostListInput
   .omit({ cursor: true })
   .extend({ after: infinipostListInput.shape.cursor });
-
-function parsePost(body: Record<string, unknown>): InfinipostPost {
-  const parsed = infinipostPostSchema.safeParse(body);
-  if (!parsed.success)
-    throw new ToolError('provider_error', 'Infinipost returned a post without the expected fields.');
-  return parsed.data;
-}
 
 function load(raw: InfinipostPost): LoadedPost {
   return { post: normalizeInfinipostPost(raw), raw, editable: editableInfinipostFields(raw) };

@@ -1,7 +1,14 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields, type FieldChange } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, expectObject } from '../client.js';
+import {
+  ProviderClient,
+  readCursor,
+  encodeCursor,
+  expectObject,
+  parsePost,
+  summarizeRows,
+} from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { partooErrorMessage } from './errors.js';
 import {
@@ -57,10 +64,7 @@ export function createPartooApi(
       const res = await client.read(postPath(id), {}, ctx).catch((err: unknown) => {
         throw unsupportedGet(err);
       });
-      const parsed = partooPostSchema.safeParse(expectObject(res.body, 'get_post'));
-      if (!parsed.success)
-        throw new ToolError('provider_error', 'Partoo returned a post without the expected fields.');
-      return load(parsed.data);
+      return load(parsePost(partooPostSchema, expectObject(res.body, 'get_post'), 'Partoo'));
     },
 
     async list(args, ctx) {
@@ -88,10 +92,7 @@ export function createPartooApi(
       );
       const body = expectObject(res.body, 'list_posts');
       const rows = Array.isArray(body.posts) ? body.posts : [];
-      const posts = rows.flatMap((row) => {
-        const parsed = partooPostSchema.safeParse(row);
-        return parsed.success ? [summarizePartooPost(parsed.data)] : [];
-      });
+      const posts = summarizeRows(rows, partooPostSchema, summarizePartooPost);
       const maxPage = typeof body.max_page === 'number' ? body.max_page : page;
       const { cursor: _cursor, ...rest } = a as PartooListArgs;
       return {

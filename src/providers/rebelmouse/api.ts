@@ -1,6 +1,6 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor } from '../client.js';
+import { ProviderClient, readCursor, encodeCursor, summarizeRows } from '../client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
 import { editableRebelmouseFields, normalizeRebelmousePost, summarizeRebelmousePost } from './normalize.js';
 import {
@@ -67,10 +67,7 @@ export function createRebelmouseApi(
         ),
       );
       const rows = listRows(res.body);
-      const posts = rows.flatMap((row) => {
-        const parsed = rebelmousePostSchema.safeParse(row);
-        return parsed.success ? [summarizeRebelmousePost(parsed.data)] : [];
-      });
+      const posts = summarizeRows(rows, rebelmousePostSchema, summarizeRebelmousePost);
       // A bare array: no total and no cursor, so a full page means "maybe more" (ADR 0043).
       const next = rows.length === limit ? encodeCursor({ ...a, offset: offset + limit, limit }) : null;
       return { posts, next_cursor: next };
