@@ -100,7 +100,7 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
   const host = flags.host ?? env.MCP_HTTP_HOST ?? '127.0.0.1';
   const port = flags.port ?? read(env, 'MCP_HTTP_PORT', int('MCP_HTTP_PORT', 0, 65535), 3000);
   const token = env.MCP_HTTP_TOKEN?.trim() || undefined;
-  if (transport === 'http' && !isLoopbackHost(host) && host !== '::1' && !token) {
+  if (transport === 'http' && !isLoopbackHost(host) && !token) {
     throw new ConfigError(
       'MCP_HTTP_TOKEN',
       `is required when the HTTP server binds to a non-loopback host (${host})`,

@@ -205,7 +205,7 @@ function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean
     return false;
   }
   // Bound to loopback: only loopback Host headers, which defeats DNS rebinding.
-  if (isLoopbackHost(boundHost) || boundHost === '::1') return isLoopbackHost(hostname);
+  if (isLoopbackHost(boundHost)) return isLoopbackHost(hostname);
   return true;
 }
 
@@ -243,7 +243,8 @@ function clientKey(req: IncomingMessage, trustProxy: boolean): string {
   );
 }
 
-function jsonRpcError(code: number, message: string): object {
+/** A JSON-RPC error answer that belongs to no request (transport-level refusals). */
+export function jsonRpcError(code: number, message: string): object {
   return { jsonrpc: '2.0', error: { code, message }, id: null };
 }
 

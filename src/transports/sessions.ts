@@ -4,7 +4,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { createServer, type App } from '../server.js';
-import { sendJson } from './http.js';
+import { jsonRpcError, sendJson } from './http.js';
 
 interface Session {
   transport: StreamableHTTPServerTransport;
@@ -91,6 +91,4 @@ export class SessionStore {
   }
 }
 
-function rpcError(message: string): object {
-  return { jsonrpc: '2.0', error: { code: -32000, message }, id: null };
-}
+const rpcError = (message: string) => jsonRpcError(-32000, message);
