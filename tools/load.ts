@@ -9,11 +9,8 @@
  * server's RSS before/after and its open sockets/sessions at the peak and after the clients left.
  * Loopback only; clients ≤ 500 and seconds ≤ 600.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -21,6 +18,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startSandbox } from '../src/sandbox/server.js';
+import { ENTRY, percentile, round, rssMb, serverEnv, spawnHttp } from './bench/lib.js';
 
 export interface LoadOptions {
   clients: number;
@@ -44,7 +42,6 @@ export interface LoadReport extends LoadOptions {
   sessionsAfter: number;
 }
 
-const ENTRY = resolve(import.meta.dirname, '../dist/index.js');
 const MAX_CLIENTS = 500;
 const MAX_SECONDS = 600;
 
@@ -54,7 +51,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const seconds = Math.min(Math.max(0.5, options.seconds), MAX_SECONDS);
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build first`);
   const sandbox = await startSandbox({ applyDelayMs: 50 });
-  const server = await spawnServer(sandbox.env, options.stateful);
+  const server = await spawnHttp(
+    serverEnv(sandbox.env, { LOG_LEVEL: 'info', MCP_HTTP_MAX_SESSIONS: String(MAX_CLIENTS + 10) }),
+    options.stateful ? ['--stateful'] : [],
+  );
   const agent = new Agent({ connections: clients + 4 });
   const fetchVia = ((url: string | URL, init?: RequestInit) =>
     undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
@@ -80,7 +80,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }),
     );
     const ids = await postIds(connected[0]!.client);
-    const rssBeforeKb = rssOf(server.child);
+    const rssBeforeKb = await rssKb(server.pid);
     const latencies: number[] = [];
     const errorSamples: string[] = [];
     let errors = 0;
@@ -106,7 +106,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }),
     );
     const elapsedS = (performance.now() - started) / 1000;
-    const rssAfterKb = rssOf(server.child);
+    const rssAfterKb = await rssKb(server.pid);
     await Promise.all(
       connected.map(async ({ client, transport }) => {
         if (options.stateful) await transport.terminateSession().catch(() => undefined);
@@ -115,7 +115,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     );
     await agent.close();
     const after = await settle(base);
-    latencies.sort((a, b) => a - b);
     return {
       clients,
       seconds,
@@ -124,8 +123,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       errors,
       errorSamples,
       callsPerSecond: Math.round((latencies.length + errors) / elapsedS),
-      p50Ms: round(percentile(latencies, 0.5)),
-      p99Ms: round(percentile(latencies, 0.99)),
+      p50Ms: latencies.length ? round(percentile(latencies, 50), 1) : 0,
+      p99Ms: latencies.length ? round(percentile(latencies, 99), 1) : 0,
       rssBeforeKb,
       rssAfterKb,
       peakConnections,
@@ -136,7 +135,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   } finally {
     clearInterval(sampler);
     await agent.close().catch(() => undefined);
-    await server.stop();
+    await server.close();
     await sandbox.close();
   }
 }
@@ -179,73 +178,11 @@ function probe(url: string): Promise<{ connections: number; sessions: number }> 
   });
 }
 
-interface Spawned {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
+/** Resident set size of a process in KB; null where it cannot be read. */
+async function rssKb(pid: number): Promise<number | null> {
+  const mb = await rssMb(pid).catch(() => Number.NaN);
+  return Number.isFinite(mb) ? Math.round(mb * 1024) : null;
 }
-
-function spawnServer(sandboxEnv: Record<string, string>, stateful: boolean): Promise<Spawned> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    ...sandboxEnv,
-    LOG_LEVEL: 'info',
-    MCP_HTTP_RATE_LIMIT: '0',
-    MCP_HTTP_MAX_SESSIONS: String(MAX_CLIENTS + 10),
-    POST_EDITOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'pe-load-')),
-  };
-  const args = [ENTRY, '--http', '--host', '127.0.0.1', '--port', '0', ...(stateful ? ['--stateful'] : [])];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolvePromise, reject) => {
-    let head = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${head}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      // Only the start-up output is kept; later lines (one per call) are drained and dropped.
-      head += chunk.toString('utf8');
-      const url = /"msg":"listening","url":"([^"]+)"/.exec(head)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        child.stderr?.off('data', onData);
-        child.stderr?.resume();
-        resolvePromise({
-          url,
-          child,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      } else if (head.length > 100_000) head = head.slice(-10_000);
-    };
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${head}`));
-    });
-  });
-}
-
-/** Resident set size of a process in KB (ps works on Linux and macOS); null where it does not. */
-function rssOf(child: ChildProcess): number | null {
-  if (!child.pid) return null;
-  try {
-    const kb = Number(
-      execFileSync('ps', ['-o', 'rss=', '-p', String(child.pid)], { encoding: 'utf8' }).trim(),
-    );
-    return Number.isFinite(kb) ? kb : null;
-  } catch {
-    return null;
-  }
-}
-
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
 
 function formatReport(r: LoadReport): string {
   const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(1)} MB`);

@@ -95,8 +95,8 @@ export interface HttpProcess {
 }
 
 /** Spawns the built server in Streamable HTTP mode on an ephemeral loopback port. */
-export async function spawnHttp(env: Record<string, string>): Promise<HttpProcess> {
-  const child = spawn(process.execPath, [ENTRY, '--http', '--port', '0'], {
+export async function spawnHttp(env: Record<string, string>, args: string[] = []): Promise<HttpProcess> {
+  const child = spawn(process.execPath, [ENTRY, '--http', '--port', '0', ...args], {
     // The rate limiter would throttle the benchmark itself; LOG_LEVEL info so the URL is logged.
     env: { ...env, MCP_HTTP_RATE_LIMIT: '0', LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'info' : env.LOG_LEVEL },
     stdio: ['ignore', 'ignore', 'pipe'],
