@@ -2,10 +2,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from './core/log.js';
-import { PROVIDERS } from './providers/index.js';
-import type { RegisteredProvider } from './providers/define.js';
-import { isLoopbackHost } from './providers/env.js';
-import { ConfigError, type Env } from './providers/types.js';
+import { ConfigError, isLoopbackHost, type Env } from './core/env.js';
+import type { RegisteredProvider } from './pipeline/define.js';
 
 /** Command-line flags that override the environment. */
 export interface Flags {
@@ -94,8 +92,8 @@ export function defaultDataDir(env: Env): string {
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'post-editor-mcp');
 }
 
-/** Environment + flags → one validated Config; throws ConfigError naming the variable. */
-export function loadConfig(env: Env, flags: Flags = {}): Config {
+/** Environment + flags → one validated Config over the given providers; throws ConfigError naming the variable. */
+export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredProvider[]): Config {
   const transport = flags.http ? 'http' : 'stdio';
   const host = flags.host ?? env.MCP_HTTP_HOST ?? '127.0.0.1';
   const port = flags.port ?? read(env, 'MCP_HTTP_PORT', int('MCP_HTTP_PORT', 0, 65535), 3000);
@@ -122,7 +120,7 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
     }
   }
 
-  const providers = enabledProviders(env, flags.providers ?? env.POST_EDITOR_PROVIDERS);
+  const providers = enabledProviders(catalog, env, flags.providers ?? env.POST_EDITOR_PROVIDERS);
   const secrets = providers
     .flatMap((p) => p.provider.secrets(p.settings))
     .filter((s): s is string => Boolean(s));
@@ -193,14 +191,18 @@ export function loadConfig(env: Env, flags: Flags = {}): Config {
   };
 }
 
-function enabledProviders(env: Env, list: string | undefined): EnabledProvider[] {
+function enabledProviders(
+  catalog: readonly RegisteredProvider[],
+  env: Env,
+  list: string | undefined,
+): EnabledProvider[] {
   const names = list
     ?.split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
   // Blank means "every configured one": bundles and containers pass unset fields as empty strings.
   const wanted = names?.length ? names : undefined;
-  const known = new Set(PROVIDERS.map((p) => p.id));
+  const known = new Set(catalog.map((p) => p.id));
   for (const name of wanted ?? []) {
     if (!known.has(name)) {
       throw new ConfigError(
@@ -210,7 +212,7 @@ function enabledProviders(env: Env, list: string | undefined): EnabledProvider[]
     }
   }
   const enabled: EnabledProvider[] = [];
-  for (const provider of PROVIDERS) {
+  for (const provider of catalog) {
     if (wanted && !wanted.includes(provider.id)) continue;
     const settings = provider.readSettings(env);
     if (settings === null) {
@@ -228,7 +230,7 @@ function enabledProviders(env: Env, list: string | undefined): EnabledProvider[]
   if (enabled.length === 0) {
     throw new ConfigError(
       'POST_EDITOR_PROVIDERS',
-      `no provider is configured: set the credentials of at least one (${PROVIDERS.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}), or run with --sandbox`,
+      `no provider is configured: set the credentials of at least one (${catalog.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}), or run with --sandbox`,
     );
   }
   return enabled;

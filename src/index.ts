@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
-import { ConfigError, type Env } from './providers/types.js';
+import { ConfigError, type Env } from './core/env.js';
 import type { startSandbox as StartSandbox } from './sandbox/server.js';
 import { createApp, SERVER_VERSION } from './server.js';
 import { serveStdio } from './transports/stdio.js';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !providerVars.has(k)));
     Object.assign(env, sandbox.env);
   }
-  const config = loadConfig(env, flags);
+  const config = loadConfig(env, flags, PROVIDERS);
   const app = createApp(config);
   if (sandbox)
     app.log.warn('SANDBOX mode: local emulators with sample posts; nothing reaches a real provider', {

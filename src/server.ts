@@ -16,7 +16,7 @@ import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
-import { buildJournalTools } from './providers/journal-tools.js';
+import { buildJournalTools } from './pipeline/journal-tools.js';
 
 // tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
 // which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.

@@ -1,4 +1,4 @@
-import { registerProvider, type RegisteredProvider } from './define.js';
+import { registerProvider, type RegisteredProvider } from '../pipeline/define.js';
 import { buttercms } from './buttercms/index.js';
 import { partoo } from './partoo/index.js';
 import { infinipost } from './infinipost/index.js';

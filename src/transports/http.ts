@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isLoopbackHost } from '../providers/env.js';
+import { isLoopbackHost } from '../core/env.js';
 import { createServer, type App } from '../server.js';
 import { RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';

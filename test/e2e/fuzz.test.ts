@@ -6,6 +6,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { PROVIDERS } from '../../src/providers/index.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { createApp, type App } from '../../src/server.js';
 import {
@@ -38,7 +39,9 @@ const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   const dataDir = mkdtempSync(join(tmpdir(), 'pe-fuzz-'));
-  app = createApp(loadConfig({ ...sandbox.env, LOG_LEVEL: 'silent', POST_EDITOR_DATA_DIR: dataDir }));
+  app = createApp(
+    loadConfig({ ...sandbox.env, LOG_LEVEL: 'silent', POST_EDITOR_DATA_DIR: dataDir }, {}, PROVIDERS),
+  );
   tools = app.registry.listing;
   examples = new Map(tools.map((t) => [t.name, app.registry.get(t.name)!.example]));
   server = await connectStdio(baseEnv({ ...sandbox.env, LOG_LEVEL: 'silent' }));

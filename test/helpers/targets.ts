@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig } from '../../src/config.js';
+import { PROVIDERS } from '../../src/providers/index.js';
 import { createApp } from '../../src/server.js';
 import { resultJson } from './harness.js';
 
@@ -8,7 +9,7 @@ import { resultJson } from './harness.js';
 export async function toolExamples(
   env: Record<string, string>,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const app = createApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+  const app = createApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }, {}, PROVIDERS));
   try {
     return new Map(app.registry.names.map((name) => [name, app.registry.get(name)!.example]));
   } finally {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig as load, type Flags } from '../../src/config.js';
+import type { Env } from '../../src/core/env.js';
+import { PROVIDERS } from '../../src/providers/index.js';
+
+const loadConfig = (env: Env, flags: Flags = {}) => load(env, flags, PROVIDERS);
 
 const butter = { BUTTERCMS_WRITE_TOKEN: 'write-token-123' };
 

@@ -178,7 +178,11 @@ describe('npm package', () => {
 
 describe('configuration from installers', () => {
   it('treats a blank POST_EDITOR_PROVIDERS (an unset installer field) as every configured provider', () => {
-    const config = loadConfig({ BUTTERCMS_WRITE_TOKEN: 'write-token-123', POST_EDITOR_PROVIDERS: '' });
+    const config = loadConfig(
+      { BUTTERCMS_WRITE_TOKEN: 'write-token-123', POST_EDITOR_PROVIDERS: '' },
+      {},
+      PROVIDERS,
+    );
     expect(config.providers.map((p) => p.provider.id)).toEqual(['buttercms']);
   });
 });

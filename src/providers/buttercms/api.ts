@@ -7,8 +7,8 @@ import {
   expectObject,
   parsePost,
   summarizeRows,
-} from '../client.js';
-import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
+} from '../../pipeline/client.js';
+import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
 import { butterListInput, butterPostSchema, type ButterListArgs, type ButterUpdateArgs } from './schemas.js';
 

@@ -1,5 +1,5 @@
-import { readBaseUrl, readSecret } from '../env.js';
-import type { ProviderDefinition } from '../types.js';
+import { readBaseUrl, readSecret } from '../../core/env.js';
+import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createButterApi, type ButterSettings } from './api.js';
 import { butterListInput, butterSlug, butterUpdateInput } from './schemas.js';
 

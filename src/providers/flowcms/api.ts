@@ -2,8 +2,14 @@ import { ToolError } from '../../core/errors.js';
 import type { HttpResponse } from '../../core/http.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, expectObject, summarizeRows } from '../client.js';
-import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
+import {
+  ProviderClient,
+  readCursor,
+  encodeCursor,
+  expectObject,
+  summarizeRows,
+} from '../../pipeline/client.js';
+import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { flowErrorMessage } from './errors.js';
 import {
   editableFlowFields,

@@ -8,8 +8,15 @@ import {
   expectObject,
   parsePost,
   summarizeRows,
-} from '../client.js';
-import type { CallContext, LoadedPost, PlannedRequest, PostApi, ProviderDeps, WritePlan } from '../types.js';
+} from '../../pipeline/client.js';
+import type {
+  CallContext,
+  LoadedPost,
+  PlannedRequest,
+  PostApi,
+  ProviderDeps,
+  WritePlan,
+} from '../../pipeline/types.js';
 import { editableInfinipostFields, normalizeInfinipostPost, summarizeInfinipostPost } from './normalize.js';
 import {
   checkInfinipostRules,

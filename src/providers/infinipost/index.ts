@@ -1,5 +1,5 @@
-import { readBaseUrl, readSecret } from '../env.js';
-import type { ProviderDefinition } from '../types.js';
+import { readBaseUrl, readSecret } from '../../core/env.js';
+import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createInfinipostApi, type InfinipostSettings } from './api.js';
 import { infinipostListInput, infinipostPostId, infinipostUpdateInput } from './schemas.js';
 

@@ -8,8 +8,8 @@ import {
   expectObject,
   parsePost,
   summarizeRows,
-} from '../client.js';
-import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
+} from '../../pipeline/client.js';
+import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { partooErrorMessage } from './errors.js';
 import {
   editablePartooFields,

@@ -1,5 +1,5 @@
-import { readBaseUrl, readSecret } from '../env.js';
-import type { ProviderDefinition } from '../types.js';
+import { readBaseUrl, readSecret } from '../../core/env.js';
+import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createPartooApi, type PartooSettings } from './api.js';
 import { partooId, partooListInput, partooUpdateInput } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import { ToolError, invalidInput } from '../../core/errors.js';
 import { diffFields } from '../../core/safety.js';
-import { ProviderClient, readCursor, encodeCursor, summarizeRows } from '../client.js';
-import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../types.js';
+import { ProviderClient, readCursor, encodeCursor, summarizeRows } from '../../pipeline/client.js';
+import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { editableRebelmouseFields, normalizeRebelmousePost, summarizeRebelmousePost } from './normalize.js';
 import {
   EDITABLE_FIELDS,

@@ -1,5 +1,6 @@
-import { readBaseUrl, readSecret } from '../env.js';
-import { ConfigError, type ProviderDefinition } from '../types.js';
+import { readBaseUrl, readSecret } from '../../core/env.js';
+import { ConfigError } from '../../core/env.js';
+import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createRebelmouseApi, type RebelmouseSettings } from './api.js';
 import { rebelmouseId, rebelmouseListInput, rebelmouseUpdateInput } from './schemas.js';
 

@@ -1,4 +1,15 @@
-import { ConfigError, type Env } from './types.js';
+export type Env = Record<string, string | undefined>;
+
+/** Thrown by readSettings: stops start-up with one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
 
 // IPv6 loopback as a URL writes it ([::1]) and as a --host value (::1).
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/;

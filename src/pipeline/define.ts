@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { DefinedTool } from '../core/tool.js';
 import { buildPostTools } from './tools.js';
-import type { Env, EnvVar, PostApi, ProviderDefinition, ProviderDeps } from './types.js';
+import type { Env } from '../core/env.js';
+import type { EnvVar, PostApi, ProviderDefinition, ProviderDeps } from './types.js';
 import type { WriteDeps } from './write.js';
 
 /** What the shared history/revert tools need of an enabled provider. */

@@ -3,25 +3,13 @@ import type { HttpClient, HttpMethod, HttpResponse } from '../core/http.js';
 import type { Post, PostList } from '../core/post.js';
 import type { Redactor } from '../core/redact.js';
 import type { FieldChange } from '../core/safety.js';
+import type { Env } from '../core/env.js';
 
 /** An environment variable a provider reads (for config, docs and packaging). */
 export interface EnvVar {
   name: string;
   secret: boolean;
   description: string;
-}
-
-export type Env = Record<string, string | undefined>;
-
-/** Thrown by readSettings: stops start-up with one line naming the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 export interface CallContext {
