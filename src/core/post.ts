@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_RESPONSE_DEPTH, pathDeeperThan } from './depth.js';
+import { ToolError } from './errors.js';
 
 export const POST_STATUSES = [
   'draft',
@@ -56,8 +58,15 @@ export function hashVersion(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
 }
 
-/** JSON with object keys sorted, so equal values hash equally. */
+/** JSON with object keys sorted, so equal values hash equally; provider_error for a value too deep to serialize. */
 export function canonicalJson(value: unknown): string {
+  // JSON.stringify recurses: guard here too, for values that did not come through the HTTP client.
+  if (pathDeeperThan(value, MAX_RESPONSE_DEPTH)) {
+    throw new ToolError(
+      'provider_error',
+      `A value nests deeper than ${MAX_RESPONSE_DEPTH} levels and cannot be compared.`,
+    );
+  }
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return Object.fromEntries(

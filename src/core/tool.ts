@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
+import { recordToolCall, recordUpstream } from './metrics.js';
 import type { Redactor } from './redact.js';
 import { invalidInputFromIssues } from './validation.js';
+import { MAX_ARGUMENT_DEPTH, pathDeeperThan } from './depth.js';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -15,8 +17,8 @@ export interface ToolAnnotations {
 /** What a handler gets besides its arguments. */
 export interface ToolContext {
   signal: AbortSignal;
-  /** Told each upstream HTTP status; set by the registry for the call's log line. */
-  onUpstreamStatus?: (status: number) => void;
+  /** Told each upstream HTTP status and its latency; set by the registry for the call's log line and metrics. */
+  onUpstreamStatus?: (status: number, seconds?: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
 }
@@ -81,6 +83,7 @@ function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
   example: Record<string, unknown>,
 ): z.output<I> {
   const args = decodeArguments(rawArgs);
+  refuseDeepNesting(args);
   for (const [field, reason] of Object.entries(spec.refusedFields ?? {})) {
     if (Object.hasOwn(args, field)) throw new ToolError('invalid_input', `${field}: ${reason}`, { field });
   }
@@ -90,11 +93,26 @@ function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
   // schema wanted an object or array there (never where a string is allowed) and validate once more.
   const decoded = decodeStringFields(args, parsed.error.issues);
   if (decoded) {
+    refuseDeepNesting(decoded);
     const retried = spec.input.safeParse(decoded);
     if (retried.success) return retried.data;
     throw invalidInputFromIssues(retried.error.issues, example);
   }
   throw invalidInputFromIssues(parsed.error.issues, example);
+}
+
+/** invalid_input naming the field when an argument nests deeper than MAX_ARGUMENT_DEPTH objects/arrays. */
+function refuseDeepNesting(args: Record<string, unknown>): void {
+  // +1: the arguments object itself is the first level.
+  const path = pathDeeperThan(args, MAX_ARGUMENT_DEPTH + 1);
+  if (!path) return;
+  const field = String(path[0]);
+  const shown = path.slice(0, 4).join('.') + (path.length > 4 ? '.…' : '');
+  throw new ToolError(
+    'invalid_input',
+    `${field}: nests deeper than ${MAX_ARGUMENT_DEPTH} levels of objects/arrays (at ${shown}); flatten it. Example: ${field}: {"key": "value"}`,
+    { field },
+  );
 }
 
 /** Accepts an argument object, or (unambiguously) a string holding one: some clients double-encode. */
@@ -249,12 +267,17 @@ export class ToolRegistry {
       // (~5% of CPU per call under load on Node 20).
       const result = await tool.call(rawArgs, {
         ...ctx,
-        onUpstreamStatus: (status) => (facts.upstreamStatus = status),
+        onUpstreamStatus: (status, seconds) => {
+          facts.upstreamStatus = status;
+          if (seconds !== undefined) recordUpstream(tool.provider ?? 'none', status, seconds);
+        },
       });
-      const text = this.redactor.redact(JSON.stringify(result));
+      // Redacted as values first (a secret holding `"` or `\` reads differently once serialized), then
+      // the text once more for any serialized form.
+      const structured = this.redactor.redactValue(result) as Record<string, unknown>;
       return {
-        content: [{ type: 'text', text }],
-        structuredContent: JSON.parse(text) as Record<string, unknown>,
+        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(structured)) }],
+        structuredContent: structured,
       };
     } catch (err) {
       const error = toToolError(err, this.log, name);
@@ -262,11 +285,17 @@ export class ToolRegistry {
       providerStatus = error.details.provider_status;
       return {
         isError: true,
-        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(error.toJSON())) }],
+        content: [
+          {
+            type: 'text',
+            text: this.redactor.redact(JSON.stringify(this.redactor.redactValue(error.toJSON()))),
+          },
+        ],
       };
     } finally {
       // One line per call; arguments and bodies are never logged (they may hold personal data).
       const upstream = providerStatus ?? facts.upstreamStatus;
+      recordToolCall(tool ? name : '(unknown)', outcome);
       this.log.info('tool call', {
         tool: tool ? name : '(unknown)',
         provider: tool?.provider,

@@ -14,8 +14,8 @@ export interface EnvVar {
 
 export interface CallContext {
   signal: AbortSignal;
-  /** Told each upstream HTTP status, for the call's log line. */
-  onUpstreamStatus?: (status: number) => void;
+  /** Told each upstream HTTP status and latency (seconds), for the call's log line and metrics. */
+  onUpstreamStatus?: (status: number, seconds?: number) => void;
 }
 
 /** A post as read: normalized view, the provider's object, and its editable fields in update-input names. */
