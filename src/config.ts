@@ -237,8 +237,8 @@ function enabledProviders(
   }
   if (enabled.length === 0) {
     throw new ConfigError(
-      'POST_EDITOR_PROVIDERS',
-      `no provider is configured: set the credentials of at least one (${catalog.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}), or run with --sandbox`,
+      'credentials',
+      `no provider is configured. Set the credentials of at least one provider (${catalog.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}) in the environment or in a .env file, or try --sandbox to use the built-in emulators.`,
     );
   }
   return enabled;
