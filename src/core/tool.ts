@@ -6,6 +6,7 @@ import { recordToolCall, recordUpstream } from './metrics.js';
 import type { Redactor } from './redact.js';
 import { invalidInputFromIssues } from './validation.js';
 import { MAX_ARGUMENT_DEPTH, pathDeeperThan } from './depth.js';
+import { portableSchema } from './portable-schema.js';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -194,7 +195,7 @@ function parseJsonContainer(text: string): object | undefined {
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return io === 'output' ? (compactOutput(json) as Record<string, unknown>) : json;
+  return portableSchema(io === 'output' ? compactOutput(json) : json) as Record<string, unknown>;
 }
 
 /**

@@ -31,7 +31,7 @@ export interface PlannedRequest {
   method: HttpMethod;
   path: string;
   query?: Record<string, string>;
-  body?: unknown;
+  body?: Record<string, unknown>;
 }
 
 export interface WriteOutcome {

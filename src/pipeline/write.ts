@@ -17,11 +17,12 @@ export const writeResultSchema = z.object({
     .nullable()
     .describe('the post after the write, as get_post returns it; null until the provider shows it'),
   changed_fields: z.array(z.string()),
-  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  // Values described, not typed: a field's value can be any JSON, and an untyped schema is not portable.
+  diff: z.record(z.string(), z.looseObject({})).describe('field → {before, after}'),
   applied: z.enum(['sync', 'async']).nullable(),
   warnings: z.array(z.string()),
   journal_id: z.string().nullable(),
-  request: z.object({ method: z.string(), url: z.string(), body: z.unknown() }).optional(),
+  request: z.object({ method: z.string(), url: z.string(), body: z.looseObject({}).nullable() }).optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type WriteResult = z.infer<typeof writeResultSchema>;
