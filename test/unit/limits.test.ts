@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pathDeeperThan } from '../../src/core/depth.js';
 import { ToolError } from '../../src/core/errors.js';
+import { portableSchema } from '../../src/core/portable-schema.js';
 import { canonicalJson } from '../../src/core/post.js';
 import { Redactor } from '../../src/core/redact.js';
 import { messageCount, RateLimiter } from '../../src/transports/rate-limit.js';
@@ -57,5 +58,35 @@ describe('rate limiter costs', () => {
     expect(messageCount([{}, {}, {}])).toBe(3);
     expect(messageCount({})).toBe(1);
     expect(messageCount([])).toBe(1);
+  });
+});
+
+describe('portable schemas', () => {
+  it('splits a type array into anyOf branches, annotations on the union, constraints on each typed branch', () => {
+    expect(portableSchema({ type: ['string', 'null'], maxLength: 5, description: 'd' })).toEqual({
+      anyOf: [{ type: 'string', maxLength: 5 }, { type: 'null' }],
+      description: 'd',
+    });
+  });
+
+  it('rewrites nested schema positions only, never enum/const/default values', () => {
+    const input = {
+      type: 'object',
+      properties: {
+        a: { type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} },
+        b: { type: 'array', items: { type: ['integer', 'null'] } },
+        c: { const: { type: ['x', 'y'] }, default: { additionalProperties: {} } },
+      },
+      additionalProperties: false,
+    };
+    expect(portableSchema(input)).toEqual({
+      type: 'object',
+      properties: {
+        a: { type: 'object', additionalProperties: true },
+        b: { type: 'array', items: { anyOf: [{ type: 'integer' }, { type: 'null' }] } },
+        c: { const: { type: ['x', 'y'] }, default: { additionalProperties: {} } },
+      },
+      additionalProperties: false,
+    });
   });
 });
