@@ -151,7 +151,7 @@ export function createButterApi(
           REWRITTEN.has(field) ||
           WRITE_FLAGS.has(field) ||
           (field === 'author'
-            ? sameAuthor(fresh.editable.author, change.after)
+            ? sameAuthor(fresh.editable.author, identity(change.after))
             : canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after)),
       );
     },
@@ -206,8 +206,16 @@ function writePlan(
 
 /** True when a given author names the same one as the current author object (every given key matches). */
 function sameAuthor(current: unknown, given: unknown): boolean {
+  if (given === undefined) return true;
   if (!isRecord(current) || !isRecord(given) || Object.keys(given).length === 0) return false;
   return Object.entries(given).every(([k, v]) => canonicalJson(current[k] ?? null) === canonicalJson(v));
+}
+
+/** The keys ButterCMS finds an author by (slug, email); other given keys cannot be checked after the apply. */
+function identity(author: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(author)) return undefined;
+  const keys = Object.fromEntries(Object.entries(author).filter(([k]) => k === 'slug' || k === 'email'));
+  return Object.keys(keys).length ? keys : undefined;
 }
 
 function hasAuthorKey(author: unknown): boolean {

@@ -47,11 +47,11 @@ export const rebelmouseUpdateInput = z.strictObject({
     .describe('per site; null: derived (image, video or page)'),
   tags: names.optional().describe('tags'),
   primary_tag: text.optional().describe('one of tags'),
-  sections: names.optional().describe('section titles ("Home" = homepage)'),
+  sections: names.nullable().optional().describe('section titles ("Home" = homepage)'),
   primary_section: text.optional().describe('section title'),
   og_title: text.optional().describe('social headline'),
   og_description: text.optional().describe('social description'),
-  image_id: imageId.optional().describe('Image API id; null removes it'),
+  image_id: imageId.optional().describe('Image API id'),
   image_external: text.optional().describe('external lead image URL'),
   photo_credit: text.optional().describe('lead image credit'),
   photo_caption: text.optional().describe('caption'),
@@ -65,17 +65,18 @@ export const rebelmouseUpdateInput = z.strictObject({
   social_teaser_photo_caption: text.optional().describe('caption'),
   social_teaser_manual_image_crops: crops.optional().describe('crops'),
   media: text.optional().describe('lead media HTML'),
-  video: text.check(checkVideoUrl).optional().describe('embeddable URL (an iframe src)'),
-  listicle: z.array(object()).nullable().optional().describe('items; body needs a <listicle> tag'),
-  roar_author_ids: z.array(z.int().positive()).optional().describe('author ids'),
+  video: text.check(checkVideoUrl).optional().describe('embeddable URL (iframe src)'),
+  listicle: z.array(object()).nullable().optional().describe('body needs a <listicle> tag'),
+  roar_author_ids: z.array(z.int().positive()).nullable().optional().describe('author ids'),
   // Any site-specific key; the two documented ones keep their documented types.
   roar_specific_data: z
     .looseObject({
       keep_reading_button_text: z.string().nullish(),
       keep_reading_hide_word_count: z.boolean().nullish(),
     })
+    .nullable()
     .optional()
-    .describe('custom fields, merged by key; null removes a key'),
+    .describe('custom fields, merged by key (null removes one)'),
   created_ts: z
     .union([z.number(), z.string()])
     .transform(checkCreatedTs)
