@@ -152,15 +152,19 @@ describe('ButterCMS end to end', () => {
     );
     expect(err).toMatchObject({ code: 'invalid_input', field: 'scheduled' });
     expect(err.message).toMatch(/dashboard/);
+    expect(butter().requests).toHaveLength(0);
+    // "scheduled" is accepted only as the value already held (writing get_post's fields back).
+    const { version } = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     const status = toolError(
       await call('buttercms_update_post', {
         id: 'cold-brew-at-home',
         status: 'scheduled',
-        expected_version: 'x',
+        expected_version: version,
       }),
     );
     expect(status).toMatchObject({ code: 'invalid_input', field: 'status' });
-    expect(butter().requests).toHaveLength(0);
+    expect(status.message).toMatch(/dashboard/);
+    expect(butter().seen('PATCH')).toHaveLength(0);
   });
 
   it.each([

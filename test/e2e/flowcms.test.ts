@@ -218,7 +218,7 @@ describe('FlowCMS end to end', () => {
     [{ status: 'scheduled' }, 'status', /"draft", "published", "archived"/],
     [{ published_at: '2030-02-30T10:30:00Z' }, 'published_at', /ISO 8601/],
     [{ published_at: 'next tuesday' }, 'published_at', /ISO 8601/],
-    [{ author_id: 'usr_1' }, 'author_id', /unknown field/],
+    [{ author_id: 'usr_1' }, 'author_id', /read-only/],
   ])('rejects %j as invalid_input naming %s, with no request sent', async (fields, field, rule) => {
     const err = toolError(
       await call('flowcms_update_post', { id: 'post_a8f3k29d1', expected_version: 'v', ...fields }),

@@ -1,3 +1,4 @@
+import { invalidInput } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
 import {
@@ -92,6 +93,14 @@ export function createButterApi(
       const slug = changes.slug === undefined ? undefined : butterSlugify(changes.slug);
       if (slug !== undefined) fields.slug = slug;
       const diff = diffFields(current.editable, fields);
+      // "scheduled" status will be ignored (api-docs): accepted only as the value already held (a write-back).
+      if (diff.status?.after === 'scheduled') {
+        throw invalidInput(
+          'status',
+          'ButterCMS ignores status "scheduled" on update, so it cannot be set here; schedule in the ButterCMS dashboard',
+          '"draft"',
+        );
+      }
       if (diff.author && sameAuthor(current.editable.author, changes.author)) delete diff.author;
       const body: Record<string, unknown> = {};
       for (const field of Object.keys(diff)) body[field] = given[field];

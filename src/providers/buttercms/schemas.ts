@@ -52,12 +52,9 @@ export const butterUpdateInput = z.strictObject({
     .optional()
     .describe('≤100; ButterCMS slugifies it ("My Post" → "my-post"), the new id'),
   status: z
-    .enum(['draft', 'published'], {
-      error:
-        'must be "draft" or "published"; ButterCMS ignores status "scheduled" on update, so schedule in the ButterCMS dashboard',
-    })
+    .enum(['draft', 'published', 'scheduled'])
     .optional()
-    .describe('draft|published ("scheduled" cannot be set via the API)'),
+    .describe('draft|published ("scheduled" only as already set: the API ignores it)'),
   // "any" in the docs; an object (a string could not be told from a double-encoded object, tool.ts).
   author: z
     .record(z.string(), z.unknown())

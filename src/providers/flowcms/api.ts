@@ -219,7 +219,7 @@ function writePlan(
         };
       }
       const view = viewOf(found.post);
-      const out: string[] = readWarnings(res.body);
+      const out = readWarnings(res.body).filter((w) => !warnings.includes(w));
       // Only when the re-read after the PUT failed: keep what we sent or knew rather than report null (ADR 0031).
       if (!view.has_published_at) {
         const sent = diff.published_at?.after;

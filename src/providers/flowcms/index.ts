@@ -39,5 +39,9 @@ export const flowcms: ProviderDefinition<FlowSettings, typeof flowListInput, typ
     list: { limit: 20, status: 'published' },
     update: { title: 'Updated Article Title', tags: ['tutorial', 'cms'] },
   },
+  refusedUpdateFields: {
+    author_id: 'read-only: the FlowCMS PUT takes title, slug, content, status, tags and published_at only.',
+    created_at: 'read-only: the FlowCMS PUT takes title, slug, content, status, tags and published_at only.',
+  },
   createApi: createFlowApi,
 };
