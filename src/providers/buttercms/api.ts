@@ -161,7 +161,7 @@ export function createButterApi(
           WRITE_FLAGS.has(field) ||
           (field === 'author'
             ? sameAuthor(fresh.editable.author, identity(change.after))
-            : canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after)),
+            : canonicalJson(emptyAsNull(fresh.editable[field])) === canonicalJson(emptyAsNull(change.after))),
       );
     },
   };
@@ -218,6 +218,11 @@ function sameAuthor(current: unknown, given: unknown): boolean {
   if (given === undefined) return true;
   if (!isRecord(current) || !isRecord(given) || Object.keys(given).length === 0) return false;
   return Object.entries(given).every(([k, v]) => canonicalJson(current[k] ?? null) === canonicalJson(v));
+}
+
+/** "" and null both mean "no value" (featured_image "" is stored as null). */
+function emptyAsNull(value: unknown): unknown {
+  return value === '' || value === undefined ? null : value;
 }
 
 /** The keys ButterCMS finds an author by (slug, email); other given keys cannot be checked after the apply. */
