@@ -61,6 +61,9 @@ function splitTypeUnion(node: Record<string, unknown>): Record<string, unknown> 
     (ANNOTATIONS.has(key) ? union : constraints)[key] = value;
   }
   // A constraint of another type is ignored by JSON Schema, so each non-null branch may carry them all.
+  // An enum that lists null belongs to the null branch: the other branches keep only their own values.
+  const values = Array.isArray(constraints.enum) ? (constraints.enum as unknown[]) : undefined;
+  if (values) constraints.enum = values.filter((v) => v !== null);
   const branches = (node.type as string[]).map((type) =>
     type === 'null' ? { type } : { type, ...constraints },
   );

@@ -32,6 +32,10 @@ export const postSchema = z.object({
   published_at: isoOrNull,
   updated_at: isoOrNull,
   version: z.string(),
+  /** The provider's own writable fields (update_post's names), so what is read can be written back. */
+  fields: z.record(z.string(), z.unknown()).optional(),
+  /** How this read was made when it matters to the agent (e.g. through the list endpoint). */
+  warnings: z.array(z.string()).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 export type Post = z.infer<typeof postSchema>;

@@ -195,7 +195,30 @@ function parseJsonContainer(text: string): object | undefined {
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return portableSchema(io === 'output' ? compactOutput(json) : json) as Record<string, unknown>;
+  return portableSchema(io === 'output' ? compactOutput(json) : compactInput(json)) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * Drops what an input schema says by default and the model pays for on every turn: string keys and
+ * "any value" of records, and the safe-integer bounds zod adds to every integer.
+ */
+function compactInput(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactInput);
+  if (typeof node !== 'object' || node === null) return node;
+  const nullable = nullableOf(node as Record<string, unknown>);
+  if (nullable) return compactInput(nullable);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'propertyNames' && isStringKeys(value)) continue;
+    if (key === 'additionalProperties' && isEmpty(value)) continue;
+    if ((key === 'maximum' || key === 'minimum') && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER)
+      continue;
+    out[key] = compactInput(value);
+  }
+  return out;
 }
 
 /**
@@ -213,6 +236,18 @@ function compactOutput(node: unknown): unknown {
     out[key] = compactOutput(value);
   }
   return out;
+}
+
+/** `anyOf: [{type: X, …}, {type: "null"}]` as the shorter `{type: [X, "null"], …}` (an enum gains null). */
+function nullableOf(node: Record<string, unknown>): Record<string, unknown> | undefined {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return undefined;
+  const [first, second] = branches as Record<string, unknown>[];
+  if (JSON.stringify(second) !== '{"type":"null"}' || typeof first?.type !== 'string') return undefined;
+  const { anyOf: _anyOf, ...rest } = node;
+  const merged: Record<string, unknown> = { ...rest, ...first, type: [first.type, 'null'] };
+  if (Array.isArray(first.enum)) merged.enum = [...(first.enum as unknown[]), null];
+  return merged;
 }
 
 function isStringKeys(value: unknown): boolean {

@@ -157,8 +157,10 @@ function restorableFields(
       notRestored[field] = 'not settable through the update tool';
       continue;
     }
-    const parsed = schema.safeParse(value === null ? undefined : value);
-    if (!parsed.success || parsed.data === undefined) {
+    // null restores an empty field where the update tool can clear it (the field takes null).
+    const clearable = value === null && schema.safeParse(null).success;
+    const parsed = schema.safeParse(value === null && !clearable ? undefined : value);
+    if (!parsed.success || (parsed.data === undefined && !clearable)) {
       notRestored[field] =
         value === null
           ? 'it was empty and the API cannot clear it'

@@ -10,6 +10,8 @@ export interface EnvVar {
   name: string;
   secret: boolean;
   description: string;
+  /** A credential used only for reads (ButterCMS's read token): not named when a write is refused. */
+  usedFor?: 'read';
 }
 
 export interface CallContext {
@@ -39,6 +41,8 @@ export interface WriteOutcome {
   post: Post | null;
   applied: 'sync' | 'async';
   warnings: string[];
+  /** Warnings true only while an async change is pending ("applies in the background"): dropped once wait_for_apply sees it. */
+  pendingWarnings?: string[];
   /** Provider-specific facts for the agent (e.g. RebelMouse draft_url, a renamed ButterCMS slug). */
   extra?: Record<string, unknown>;
   /** The post's id after the write, when the write renamed it (a ButterCMS slug change). */
@@ -50,6 +54,8 @@ export interface WritePlan {
   /** Field-level change (before → after), in the update tool's field names. */
   diff: Record<string, FieldChange>;
   warnings: string[];
+  /** Like WriteOutcome.pendingWarnings, known before sending (shown in the dry run). */
+  pendingWarnings?: string[];
   /** Reads the provider's answer to this request. */
   interpret(res: HttpResponse, current: LoadedPost): WriteOutcome;
 }
@@ -96,6 +102,11 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   idSchema: z.ZodType<string, string>;
   listInput: L;
   updateInput: U;
+  /**
+   * get_post's `fields`: the writable fields (and a few read-only facts) in the provider's own names,
+   * declared so the agent sees each current value before it changes it (DESIGN.md "Read what you can write").
+   */
+  fieldsOutput?: z.ZodObject;
   removal: Removal | null;
   /** The provider applies writes later (ButterCMS 202, Partoo): offers wait_for_apply. */
   asyncWrites: boolean;

@@ -105,7 +105,7 @@ export async function runWrite<L, U>(
       changed_fields,
       diff: planned.diff,
       applied: null,
-      warnings: planned.warnings,
+      warnings: [...planned.warnings, ...(planned.pendingWarnings ?? [])],
       journal_id: null,
       request: preview,
     };
@@ -134,6 +134,8 @@ export async function runWrite<L, U>(
   }
   await deps.journal.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
   const warnings = [...planned.warnings, ...outcome.warnings];
+  // "Applies in the background" holds until a poll sees the change; then it would contradict applied "sync".
+  const pending = [...(planned.pendingWarnings ?? []), ...(outcome.pendingWarnings ?? [])];
   let post = outcome.post;
   let applied = outcome.applied;
   if (outcome.applied === 'async' && call.wait_for_apply) {
@@ -143,10 +145,11 @@ export async function runWrite<L, U>(
       applied = 'sync';
     } else {
       warnings.push(
+        ...pending,
         `The change was accepted but was not visible within ${Math.round(deps.policy.applyTimeoutMs / 1000)} s; call get_post later to check.`,
       );
     }
-  }
+  } else warnings.push(...pending);
   return {
     dry_run: false,
     post,
