@@ -30,6 +30,10 @@ export const postSchema = z.object({
   published_at: isoOrNull,
   updated_at: isoOrNull,
   version: z.string(),
+  /** Every value update_post accepts, under its field names, so what is read can be written back. */
+  provider_fields: z.record(z.string(), z.unknown()).optional(),
+  /** Caveats about how this read was made (e.g. a fallback route). */
+  warnings: z.array(z.string()).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 export type Post = z.infer<typeof postSchema>;
@@ -40,6 +44,7 @@ export const postSummarySchema = postSchema.pick({
   title: true,
   status: true,
   url: true,
+  scheduled_at: true,
   published_at: true,
   updated_at: true,
 });

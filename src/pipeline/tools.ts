@@ -25,7 +25,8 @@ export function controlFields(requireVersion: boolean) {
   };
 }
 
-const confirmField = z
+/** The confirm_token field of a confirm-gated write tool. */
+export const confirmField = z
   .string()
   .max(200)
   .optional()
@@ -50,7 +51,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
         ...idField,
         include_raw: z.boolean().optional().describe(`true: add the ${def.label} object as raw`),
       }),
-      output: postSchema,
+      output: def.postFields ? postSchema.extend({ provider_fields: def.postFields.optional() }) : postSchema,
       annotations: READ,
       example: { id: def.examples.id },
       async handler({ id, include_raw }, ctx) {
@@ -118,6 +119,8 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
             changes,
             expected_version: all.expected_version as string | undefined,
             dry_run: all.dry_run as boolean | undefined,
+            // Only a provider whose updateInput declares confirm_token has confirm-gated updates (WritePlan.confirm).
+            confirm_token: all.confirm_token as string | undefined,
             wait_for_apply: all.wait_for_apply as boolean | undefined,
           },
           deps,

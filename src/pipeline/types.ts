@@ -50,6 +50,8 @@ export interface WritePlan {
   /** Field-level change (before → after), in the update tool's field names. */
   diff: Record<string, FieldChange>;
   warnings: string[];
+  /** Set when this update needs the person's confirmation like a delete does (why, e.g. it publishes a draft). */
+  confirm?: string;
   /** Reads the provider's answer to this request. */
   interpret(res: HttpResponse, current: LoadedPost): WriteOutcome;
 }
@@ -96,6 +98,8 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   idSchema: z.ZodType<string, string>;
   listInput: L;
   updateInput: U;
+  /** get_post's `provider_fields`: the values update_post takes, declared for the output schema. */
+  postFields?: z.ZodObject;
   removal: Removal | null;
   /** The provider applies writes later (ButterCMS 202, Partoo): offers wait_for_apply. */
   asyncWrites: boolean;
