@@ -530,6 +530,17 @@ describe('Partoo fidelity (issue 12)', () => {
     expect(partoo().seen('PUT')[0]?.body).toEqual({});
     expect((done.post as { status: string }).status).toBe('published');
 
+    // Partoo has no way back to draft: a revert of the publish says so instead of sending anything.
+    const revert = toolError(
+      await call('revert_post', {
+        journal_id: done.journal_id,
+        expected_version: (await get('3409')).version,
+      }),
+    );
+    expect(revert).toMatchObject({ code: 'not_editable' });
+    expect(revert.message).toMatch(/publish.*cannot turn a published post back into a draft/);
+    expect(partoo().seen('PUT')).toHaveLength(1);
+
     const notDraft = toolError(await update('3401', { publish: true }));
     expect(notDraft).toMatchObject({ code: 'invalid_input', field: 'publish' });
     expect(notDraft.message).toMatch(/only a draft.*published/);
@@ -572,7 +583,7 @@ describe('Partoo fidelity (issue 12)', () => {
       await call('partoo_update_post', { id: '3401', summary: 'x', expected_version: before.version }),
     );
     expect(err).toMatchObject({ code: 'not_found', provider_status: 404 });
-    expect(err.message).not.toMatch(/json:/);
-    expect(err.message).toMatch(/Resource not found/);
+    expect(err.message).toBe('Partoo post 3401 not found (HTTP 404).');
+    expect(err.hint).toMatch(/deleted/);
   });
 });

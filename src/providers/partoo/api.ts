@@ -192,7 +192,8 @@ export function createPartooApi(
       return plan({ method: 'DELETE', path: postPath(current.post.id) }, diff, warnings, 'delete');
     },
 
-    send: (request, ctx) => client.send(request, ctx).catch(explainScheduleRefusal),
+    send: (request, ctx) =>
+      client.send(request, ctx).catch((err: unknown) => explainRefusal(err, request.path)),
     urlOf: (request) => client.urlOf(request),
 
     isApplied(fresh, planned) {
@@ -249,8 +250,15 @@ async function findInList(
   return { scanned };
 }
 
-/** Partoo's own 400 on schedule_time means its clock disagrees with ours about the 2-hour rule. */
-function explainScheduleRefusal(err: unknown): never {
+/** Partoo's 404 on a write and its 400 on schedule_time, in words the agent can act on. */
+function explainRefusal(err: unknown, path: string): never {
+  if (err instanceof ToolError && err.code === 'not_found') {
+    throw new ToolError('not_found', `Partoo post ${path.split('/').pop() ?? ''} not found (HTTP 404).`, {
+      ...err.details,
+      hint: 'It may have been deleted since it was read: check with partoo_list_posts.',
+    });
+  }
+  // Partoo's own 400 on schedule_time means its clock disagrees with ours about the 2-hour rule.
   if (err instanceof ToolError && err.code === 'invalid_input' && /schedule_time/.test(err.message)) {
     throw new ToolError('invalid_input', `Partoo refused schedule_time. ${err.message}`, {
       ...err.details,

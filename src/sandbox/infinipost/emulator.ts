@@ -144,8 +144,8 @@ function validatePatch(changes: Record<string, unknown>): EmulatorResponse | und
     if (contentType !== 'video' && contentType !== 'slides')
       return invalid('contentType must be video or slides');
   }
-  if (soundId !== undefined && soundId !== null && typeof soundId !== 'string')
-    return invalid('soundId must be a string');
+  // Typed string: null is refused (ADR 0020), which is why the client removes a sound by leaving it out.
+  if (soundId !== undefined && typeof soundId !== 'string') return invalid('soundId must be a string');
   return undefined;
 }
 
