@@ -458,14 +458,17 @@ describe('Partoo fidelity (issue 12)', () => {
 
     // "" clears the offer code and terms; an empty summary is a warning, not a refusal.
     const cleared = await updateOk('3403', {
-      coupon_code: '',
+      coupon_code: null,
       offer_terms: '',
       summary: '',
       wait_for_apply: true,
     });
     expect(cleared.applied).toBe('sync');
     expect((cleared.warnings as string[]).join(' ')).toMatch(/summary is empty/);
+    expect(partoo().seen('PUT').at(-1)?.body).toEqual({ coupon_code: '', offer_terms: '', summary: '' });
     expect((await get('3403')).provider_fields).toMatchObject({ coupon_code: null, offer_terms: null });
+    // Clearing what is already empty is no change: nothing is sent.
+    expect((await updateOk('3403', { coupon_code: '', offer_terms: null })).changed_fields).toEqual([]);
 
     // use_business_url:false and an empty link are not "both"; 11 images are fine on a Google-only post.
     const images = Array.from({ length: 11 }, (_, i) => `https://cdn.example.com/${i}.jpg`);

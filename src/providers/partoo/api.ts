@@ -125,6 +125,10 @@ export function createPartooApi(
     planUpdate(current, changes) {
       const raw = current.raw as PartooPost;
       const { publish, confirm_token: _token, ...fields } = changes;
+      // Clearing a field that is already empty is no change ("" is sent, null is what Partoo returns).
+      for (const key of ['title', 'summary', 'coupon_code', 'offer_terms'] as const) {
+        if (fields[key] === '' && current.editable[key] === null) delete fields[key];
+      }
       const warnings = [...(current.post.warnings ?? [])];
       checkDatedFields(raw, fields, current.editable, warnings);
       checkSummary(raw, fields.summary, warnings);

@@ -40,7 +40,7 @@ export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, 
     get: "One Partoo post by numeric id, normalized (body = summary; title = its opening; status merged from the platforms' states); provider_fields holds update_post's other fields as read.",
     list: 'Partoo posts, filtered by business, state, type, dates or summary text. Returns summaries and next_cursor.',
     update:
-      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. On a draft, a BM/GM key publishes it: confirm-gated like a delete.',
+      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. "" or null clears a text field. On a draft, a BM/GM key publishes it: confirm-gated like a delete.',
   },
   examples: {
     id: '3401',

@@ -89,10 +89,16 @@ const localTime = (field: string) =>
 
 export const CTA_TYPES = ['book', 'order', 'shop', 'learn_more', 'sign_up', 'call', 'no_cta'] as const;
 
+// Text fields are typed string: null, the agent's other way to say "clear", is sent as "".
+const clearable = z
+  .string()
+  .nullable()
+  .transform((v) => v ?? '');
+
 // Only the documented rules (api-docs/partoo-update-post.md, ADR 0090): no lengths, "" clears a text field.
 export const partooUpdateInput = z.strictObject({
-  title: z.string().optional().describe('not returned by Partoo, so unverifiable'),
-  summary: z.string().optional().describe('main text; max Google 1500, Instagram 2200, Facebook 10000'),
+  title: clearable.optional().describe('not returned by Partoo, so unverifiable'),
+  summary: clearable.optional().describe('main text; max Google 1500, Instagram 2200, Facebook 10000'),
   image_url: z
     .union([imageUrl, z.array(imageUrl)], { error: 'must be an image URL or a list of image URLs' })
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -114,8 +120,8 @@ export const partooUpdateInput = z.strictObject({
     .optional()
     .describe("event/offer only; naive local time of the business's timezone"),
   end_at: localTime('end_at').optional().describe('event/offer only; naive local time'),
-  coupon_code: z.string().optional().describe('offer code'),
-  offer_terms: z.string().optional().describe('offer terms'),
+  coupon_code: clearable.optional().describe('offer code'),
+  offer_terms: clearable.optional().describe('offer terms'),
   publish: z
     .literal(true, { error: 'true only: Partoo cannot turn a published post back into a draft' })
     .optional()
