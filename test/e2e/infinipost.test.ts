@@ -501,7 +501,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
     expect(await raw('post_tk3Ls8pR4b')).toMatchObject({ caption, contentUrl: slides, soundId: 'snd/../x' });
   });
 
-  it('sends a timezone alone (the instant stays) and a past time with a warning; "" removes the sound', async () => {
+  it('sends a timezone alone (the instant stays) and a past time with a warning; "" and null clear', async () => {
     const before = await get(TIKTOK_WITH_SOUND);
     const zone = await callOk(server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
@@ -521,16 +521,18 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
       scheduledTime: '2024-04-22T14:00',
       timezone: 'America/New_York',
       soundId: '',
+      caption: null,
       expected_version: after.version,
     });
     expect((past.warnings as string[]).join(' ')).toMatch(/is in the past/);
     expect(inf().seen('PATCH')[1]).toMatchObject({
       status: 200,
-      body: { scheduledTime: '2024-04-22T14:00', timezone: 'America/New_York' },
+      body: { scheduledTime: '2024-04-22T14:00', timezone: 'America/New_York', caption: '' },
     });
     expect(await raw(TIKTOK_WITH_SOUND)).toMatchObject({
       scheduledTime: '2024-04-22T18:00:00Z',
       soundId: null,
+      caption: '',
     });
   });
 });

@@ -80,6 +80,7 @@ export function createInfinipostApi(
       const fields: Record<string, unknown> = { ...changes };
       // "" is how an agent clears a text field; for the sound that is the documented removal (leave it out).
       if (fields.soundId === '') fields.soundId = null;
+      if (fields.caption === '' && current.editable.caption === null) delete fields.caption;
       // The tool's schema demands the other half where the docs require it; a revert may bring one half only.
       if (fields.scheduledTime !== undefined && fields.timezone === undefined)
         fields.timezone = current.editable.timezone;

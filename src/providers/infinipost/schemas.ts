@@ -122,7 +122,12 @@ export function scheduleWarnings(fields: Record<string, unknown>, nowMs: number)
 
 export const infinipostUpdateInput = z
   .strictObject({
-    caption: z.string().optional().describe('plain text'),
+    caption: z
+      .string()
+      .nullable()
+      .transform((v) => v ?? '')
+      .optional()
+      .describe('plain text; "" or null clears it'),
     scheduledTime: z
       .string()
       .regex(LOCAL_TIME, { error: 'must be local time YYYY-MM-DDTHH:MM (no seconds, no offset, no Z)' })
