@@ -30,9 +30,9 @@ export const postSchema = z.object({
   published_at: isoOrNull,
   updated_at: isoOrNull,
   version: z.string(),
-  /** Every value update_post accepts, under its field names, so what is read can be written back. */
-  provider_fields: z.record(z.string(), z.unknown()).optional(),
-  /** Caveats about how this read was made (e.g. a fallback route). */
+  /** The provider's own writable fields (update_post's names), so what is read can be written back. */
+  fields: z.record(z.string(), z.unknown()).optional(),
+  /** How this read was made when it matters to the agent (e.g. through the list endpoint). */
   warnings: z.array(z.string()).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
 });

@@ -98,8 +98,11 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   idSchema: z.ZodType<string, string>;
   listInput: L;
   updateInput: U;
-  /** get_post's `provider_fields`: the values update_post takes, declared for the output schema. */
-  postFields?: z.ZodObject;
+  /**
+   * get_post's `fields`: the writable fields (and a few read-only facts) in the provider's own names,
+   * declared so the agent sees each current value before it changes it (DESIGN.md "Read what you can write").
+   */
+  fieldsOutput?: z.ZodObject;
   removal: Removal | null;
   /** The provider applies writes later (ButterCMS 202, Partoo): offers wait_for_apply. */
   asyncWrites: boolean;

@@ -428,9 +428,9 @@ describe('Infinipost end to end', () => {
 });
 
 describe('Infinipost fidelity (issue 12): read what you can write, refuse only what the API refuses', () => {
-  it('shows every editable field in get_post as provider_fields, declared, and a write-back changes nothing', async () => {
+  it('shows every editable field in get_post as fields, declared, and a write-back changes nothing', async () => {
     const post = await get(TIKTOK_WITH_SOUND);
-    const fields = post.provider_fields as Record<string, unknown>;
+    const fields = post.fields as Record<string, unknown>;
     const stored = await raw(TIKTOK_WITH_SOUND);
     expect(fields).toEqual({
       scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/),
@@ -447,7 +447,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
     const schema = tools.find((t) => t.name === 'infinipost_get_post')?.outputSchema as {
       properties: Record<string, { properties?: Record<string, unknown> }>;
     };
-    expect(Object.keys(schema.properties.provider_fields?.properties ?? {})).toEqual(Object.keys(fields));
+    expect(Object.keys(schema.properties.fields?.properties ?? {})).toEqual(Object.keys(fields));
     const { scheduledTime, timezone, contentType, contentUrl, soundId } = fields;
     const result = await callOk(server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
@@ -514,7 +514,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
     expect(inf().seen('PATCH')[0]?.body).toEqual({ timezone: 'Asia/Tokyo', soundId: 'snd_lofi_morning' });
     const after = await get(TIKTOK_WITH_SOUND);
     expect(after.scheduled_at).toBe(before.scheduled_at);
-    expect((after.provider_fields as Record<string, unknown>).timezone).toBe('Asia/Tokyo');
+    expect((after.fields as Record<string, unknown>).timezone).toBe('Asia/Tokyo');
 
     const past = await callOk(server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,

@@ -399,9 +399,9 @@ describe('Partoo delete', () => {
 });
 
 describe('Partoo fidelity (issue 12)', () => {
-  it('shows every value update_post takes in get_post as provider_fields, declared, and a write-back changes nothing', async () => {
+  it('shows every value update_post takes in get_post as fields, declared, and a write-back changes nothing', async () => {
     const post = await get('3403');
-    const fields = post.provider_fields as Record<string, unknown>;
+    const fields = post.fields as Record<string, unknown>;
     expect(fields).toEqual({
       image_url: ['https://cdn.boulangerie-martin.example/posts/3403.jpg'],
       cta_type: 'shop',
@@ -418,7 +418,7 @@ describe('Partoo fidelity (issue 12)', () => {
     const schema = tools.find((t) => t.name === 'partoo_get_post')?.outputSchema as {
       properties: Record<string, { properties?: Record<string, unknown> }>;
     };
-    expect(Object.keys(schema.properties.provider_fields?.properties ?? {})).toEqual(
+    expect(Object.keys(schema.properties.fields?.properties ?? {})).toEqual(
       expect.arrayContaining([...Object.keys(fields), 'title', 'start_at', 'end_at']),
     );
     const { post_type: _t, business_id: _b, expiration_time: _e, validation_time: _v, ...writable } = fields;
@@ -429,7 +429,7 @@ describe('Partoo fidelity (issue 12)', () => {
     expect(result.changed_fields).toEqual([]);
     expect(partoo().seen('PUT')).toHaveLength(0);
     // A draft shows when it expires; a scheduled post's list row shows when it goes out.
-    expect((await get('3409')).provider_fields).toMatchObject({
+    expect((await get('3409')).fields).toMatchObject({
       expiration_time: expect.stringMatching(/Z$/),
     });
     const rows = (await callOk(server.client, 'partoo_list_posts', { per_page: 100 })).posts as Record<
@@ -450,7 +450,7 @@ describe('Partoo fidelity (issue 12)', () => {
     expect(result.applied).toBe('sync');
     const put = partoo().seen('PUT')[0];
     expect(put).toMatchObject({ status: 200, body: long });
-    expect((await get('3403')).provider_fields).toMatchObject({
+    expect((await get('3403')).fields).toMatchObject({
       coupon_code: long.coupon_code,
       offer_terms: long.offer_terms,
       link: { custom_url: 'www.boulangerie-martin.example' },
@@ -466,7 +466,7 @@ describe('Partoo fidelity (issue 12)', () => {
     expect(cleared.applied).toBe('sync');
     expect((cleared.warnings as string[]).join(' ')).toMatch(/summary is empty/);
     expect(partoo().seen('PUT').at(-1)?.body).toEqual({ coupon_code: '', offer_terms: '', summary: '' });
-    expect((await get('3403')).provider_fields).toMatchObject({ coupon_code: null, offer_terms: null });
+    expect((await get('3403')).fields).toMatchObject({ coupon_code: null, offer_terms: null });
     // Clearing what is already empty is no change: nothing is sent.
     expect((await updateOk('3403', { coupon_code: '', offer_terms: null })).changed_fields).toEqual([]);
 

@@ -3,7 +3,7 @@ import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createInfinipostApi, type InfinipostSettings } from './api.js';
 import {
   infinipostListInput,
-  infinipostPostFields,
+  infinipostFieldsOutput,
   infinipostPostId,
   infinipostUpdateInput,
 } from './schemas.js';
@@ -33,7 +33,7 @@ export const infinipost: ProviderDefinition<
   idSchema: infinipostPostId,
   listInput: infinipostListInput,
   updateInput: infinipostUpdateInput,
-  postFields: infinipostPostFields,
+  fieldsOutput: infinipostFieldsOutput,
   removal: {
     kind: 'delete',
     title: 'Cancel (delete) an Infinipost post not yet posted',
@@ -42,7 +42,7 @@ export const infinipost: ProviderDefinition<
   },
   asyncWrites: false,
   descriptions: {
-    get: 'One Infinipost post (TikTok/Instagram) by id, normalized: body is the caption (title its first line), scheduled_at UTC; provider_fields holds the other editable fields as read.',
+    get: 'One Infinipost post (TikTok/Instagram) by id, normalized: body is the caption (title its first line), scheduled_at UTC; fields holds the other editable fields as read.',
     list: 'Infinipost posts, filtered by status/platform/contentType/accountId. Returns next_cursor.',
     update:
       'Partial update of an Infinipost post; only posts in generated or pending_render can be edited. scheduledTime is local time in timezone (send both). The current TikTok sound is kept unless soundId is given (null removes it).',

@@ -37,7 +37,7 @@ export function normalizeInfinipostPost(raw: InfinipostPost): Post {
     published_at: toIsoUtc(raw.postedAt),
     updated_at: null, // no update timestamp in the post object
     version: hashVersion(raw),
-    provider_fields: {
+    fields: {
       ...withoutCaption(editableInfinipostFields(raw)),
       platform: raw.platform ?? null,
       accountId: raw.accountId ?? null,

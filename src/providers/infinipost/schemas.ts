@@ -160,8 +160,8 @@ export type InfinipostUpdateArgs = z.output<typeof infinipostUpdateInput>;
 
 const text = z.string().nullable();
 
-/** get_post's provider_fields: update_post's fields as read (caption is `body`), plus the post's facts. */
-export const infinipostPostFields = z.object({
+/** get_post's fields: update_post's fields as read (caption is `body`), plus the post's facts. */
+export const infinipostFieldsOutput = z.object({
   scheduledTime: text,
   timezone: text,
   contentType: text,

@@ -82,7 +82,7 @@ export function normalizePartooPost(raw: PartooPost): Post {
     published_at: publishedAt(raw, status),
     updated_at: toIsoUtc(raw.updated_at),
     version: partooVersion(raw),
-    provider_fields: partooProviderFields(raw),
+    fields: partooProviderFields(raw),
   };
 }
 

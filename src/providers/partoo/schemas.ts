@@ -139,8 +139,8 @@ const platformState = z.looseObject({
 
 const text = z.string().nullable();
 
-/** get_post's provider_fields: update_post's fields as read (title/start_at/end_at only when Partoo returns them). */
-export const partooPostFields = z.object({
+/** get_post's fields: update_post's fields as read (title/start_at/end_at only when Partoo returns them). */
+export const partooFieldsOutput = z.object({
   title: text.optional(),
   image_url: z.array(z.string()).nullable(),
   cta_type: text,
