@@ -50,10 +50,10 @@ export interface WritePlan {
   /** Field-level change (before → after), in the update tool's field names. */
   diff: Record<string, FieldChange>;
   warnings: string[];
-  /** Set when this update needs the person's confirmation like a delete does (why, e.g. it publishes a draft). */
-  confirm?: string;
   /** Reads the provider's answer to this request. */
   interpret(res: HttpResponse, current: LoadedPost): WriteOutcome;
+  /** Set when this update needs the person's confirmation like a delete does (why, e.g. it publishes a draft). */
+  confirm?: string;
 }
 
 /** What each provider implements; everything shared (safety, journal, tools) is built on top. */
