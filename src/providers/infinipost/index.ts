@@ -45,7 +45,7 @@ export const infinipost: ProviderDefinition<
     get: 'One Infinipost post (TikTok/Instagram) by id, normalized: body is the caption (title its first line), scheduled_at UTC; fields holds the other editable fields as read.',
     list: 'Infinipost posts, filtered by status/platform/contentType/accountId. Returns next_cursor.',
     update:
-      'Partial update of an Infinipost post; only posts in generated or pending_render can be edited. scheduledTime is local time in timezone (send both). The current TikTok sound is kept unless soundId is given (null removes it).',
+      'Partial update of an Infinipost post; only posts in generated or pending_render can be edited. scheduledTime is local time in timezone (required with it). The current TikTok sound is kept unless soundId is given (null removes it).',
   },
   examples: {
     id: 'post_abc123',

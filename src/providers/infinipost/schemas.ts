@@ -31,11 +31,8 @@ export const infinipostListInput = z.strictObject({
   status: z.enum(['generated', 'pending_render', 'posted', 'failed']).optional().describe('only this status'),
   platform: z.enum(['tiktok', 'instagram']).optional().describe('only this platform'),
   contentType: z.enum(['video', 'slides']).optional().describe('only this content type'),
-  accountId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be an Infinipost account id such as "acc_1a2b3c4d5e"' })
-    .optional()
-    .describe('only this account (acc_…)'),
+  // Any id the API may use (no documented format); it travels URL-encoded in the query.
+  accountId: z.string().min(1).max(200).optional().describe('only this account (acc_…)'),
   limit: z.number().int().min(1).max(100).optional().describe('1-100, default 20'),
   cursor: z
     .string()
