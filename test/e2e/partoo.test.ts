@@ -474,8 +474,10 @@ describe('Partoo fidelity (issue 12)', () => {
     const images = Array.from({ length: 11 }, (_, i) => `https://cdn.example.com/${i}.jpg`);
     await updateOk('3402', { link: { use_business_url: false }, image_url: images });
     expect(partoo().seen('PUT').at(-1)).toMatchObject({ status: 200 });
-    await updateOk('3411', { link: {} });
-    expect(partoo().seen('PUT').at(-1)).toMatchObject({ status: 200, body: { link: {} } });
+    await updateOk('3411', { link: {}, image_url: null, wait_for_apply: true });
+    expect(partoo().seen('PUT').at(-1)).toMatchObject({ status: 200, body: { link: {}, image_url: [] } });
+    expect((await get('3411')).fields).toMatchObject({ link: null, image_url: null });
+    expect((await updateOk('3411', { image_url: [] })).changed_fields).toEqual([]);
   });
 
   it('warns, not refuses, an end_at before start_at, which the emulator accepts', async () => {

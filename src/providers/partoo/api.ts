@@ -129,6 +129,7 @@ export function createPartooApi(
       for (const key of ['title', 'summary', 'coupon_code', 'offer_terms'] as const) {
         if (fields[key] === '' && current.editable[key] === null) delete fields[key];
       }
+      if (fields.image_url?.length === 0 && current.editable.image_url === null) delete fields.image_url;
       const warnings = [...(current.post.warnings ?? [])];
       checkDatedFields(raw, fields, current.editable, warnings);
       checkSummary(raw, fields.summary, warnings);
@@ -212,6 +213,8 @@ export function createPartooApi(
         const after = change.after as Record<string, unknown> | null;
         // use_business_url: Partoo fills cta_link with the business's URL, which we do not know in advance.
         if (field === 'link' && after?.use_business_url) return fresh.editable.link !== null;
+        // A link with neither a business URL nor a custom one removes the link.
+        if (field === 'link' && !after?.custom_url) return fresh.editable.link === null;
         // "" clears a field, which Partoo may then return as null.
         return (
           canonicalJson(emptyAsNull(fresh.editable[field] ?? null)) ===

@@ -101,9 +101,10 @@ export const partooUpdateInput = z.strictObject({
   summary: clearable.optional().describe('main text; max Google 1500, Instagram 2200, Facebook 10000'),
   image_url: z
     .union([imageUrl, z.array(imageUrl)], { error: 'must be an image URL or a list of image URLs' })
-    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .nullable()
+    .transform((v) => (v === null ? [] : Array.isArray(v) ? v : [v]))
     .optional()
-    .describe('URL or list, replaces the images; Facebook/Instagram ≤10'),
+    .describe('URL or list, replaces the images; [] or null removes them; Facebook/Instagram ≤10'),
   cta_type: z.enum(CTA_TYPES).optional().describe(CTA_TYPES.join('|')),
   link: z
     .strictObject({ use_business_url: z.boolean().optional(), custom_url: z.string().optional() })
