@@ -162,7 +162,7 @@ function checkConfirmation(
   call: WriteCall,
   current: LoadedPost,
   tokens: ConfirmTokens,
-  reason = `This ${call.op} is destructive`,
+  reason = `This ${call.op} is destructive: it cannot be undone`,
 ): void {
   const binding = { tool: call.tool, id: call.id, version: current.post.version, args: call.changes };
   let refusal = '';
@@ -177,7 +177,7 @@ function checkConfirmation(
   const { title, url, status } = current.post;
   throw new ToolError(
     'confirmation_required',
-    `${refusal}${reason}: check the preview with the user, then repeat the same call with confirm_token.`,
+    `${refusal}${reason}. Check the preview with the user, then repeat the same call with confirm_token.`,
     {
       retryable: false,
       field: 'confirm_token',

@@ -124,7 +124,7 @@ export function createPartooApi(
 
     planUpdate(current, changes) {
       const raw = current.raw as PartooPost;
-      const { publish, confirm_token: _token, ...fields } = changes;
+      const { publish, ...fields } = changes;
       // Clearing a field that is already empty is no change ("" is sent, null is what Partoo returns).
       for (const key of ['title', 'summary', 'coupon_code', 'offer_terms'] as const) {
         if (fields[key] === '' && current.editable[key] === null) delete fields[key];
@@ -173,8 +173,8 @@ export function createPartooApi(
       // PUT on a draft publishes it, so such a write is confirmed like a delete (ADR 0091).
       if (draft) {
         planned.confirm = publish
-          ? 'This validates and publishes a draft post'
-          : 'This post is a draft: with a BM or GM key this update also validates and publishes it';
+          ? 'Publish this draft: Partoo validates it and puts it live'
+          : 'Publish this draft: with a BM or GM key this update validates it and puts it live';
       }
       return planned;
     },
@@ -290,7 +290,7 @@ function checkScheduleTime(value: string | undefined): void {
 
 function checkDatedFields(
   raw: PartooPost,
-  changes: Omit<PartooUpdateArgs, 'publish' | 'confirm_token'>,
+  changes: Omit<PartooUpdateArgs, 'publish'>,
   editable: Record<string, unknown>,
   warnings: string[],
 ): void {

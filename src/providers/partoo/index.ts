@@ -36,6 +36,7 @@ export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, 
       'Deletes a Partoo post from Partoo and its platforms. Partoo has no unpublish: this is IRREVERSIBLE (the content is kept only in our journal). Applied asynchronously; no effect on Instagram copies.',
   },
   asyncWrites: true,
+  confirmableUpdates: true,
   descriptions: {
     get: "One Partoo post by numeric id, normalized (body = summary; title = its opening; status merged from the platforms' states); fields holds update_post's other fields as read.",
     list: 'Partoo posts, filtered by business, state, type, dates or summary text. Returns summaries and next_cursor.',

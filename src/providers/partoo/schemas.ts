@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { confirmField } from '../../pipeline/tools.js';
 import { earliestScheduleTime, naiveLocal, naiveUtc, parseUtc } from './time.js';
 
 // Post ids are integers (Post.id, api-docs/partoo-update-post.md); digits only, so an id can never leave /posts/.
@@ -127,7 +126,6 @@ export const partooUpdateInput = z.strictObject({
     .literal(true, { error: 'true only: Partoo cannot turn a published post back into a draft' })
     .optional()
     .describe('validate and publish this draft (BM/GM key), with or without changes; confirm-gated'),
-  confirm_token: confirmField,
 });
 export type PartooUpdateArgs = z.output<typeof partooUpdateInput>;
 
