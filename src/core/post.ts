@@ -46,6 +46,7 @@ export const postSummarySchema = postSchema.pick({
   title: true,
   status: true,
   url: true,
+  scheduled_at: true,
   published_at: true,
   updated_at: true,
 });

@@ -82,7 +82,10 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
           .describe('true: poll until the change is visible (bounded), with progress notifications'),
       }
     : {};
-  const updateInput = def.updateInput.extend({ ...idField, ...control, ...waitField }).strict();
+  const confirmable = def.confirmableUpdates ? { confirm_token: confirmField } : {};
+  const updateInput = def.updateInput
+    .extend({ ...idField, ...control, ...waitField, ...confirmable })
+    .strict();
   const controlNames = new Set(['id', 'expected_version', 'dry_run', 'wait_for_apply', 'confirm_token']);
   const updateToolName = `${p}_update_post`;
   tools.push(
@@ -119,6 +122,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
             expected_version: all.expected_version as string | undefined,
             dry_run: all.dry_run as boolean | undefined,
             wait_for_apply: all.wait_for_apply as boolean | undefined,
+            confirm_token: all.confirm_token as string | undefined,
           },
           deps,
           ctx,

@@ -110,8 +110,8 @@ export async function runWrite<L, U>(
       request: preview,
     };
   }
-  if (call.op !== 'update' && deps.policy.confirm === 'destructive') {
-    checkConfirmation(call, current, deps.confirmTokens);
+  if ((call.op !== 'update' || planned.confirm) && deps.policy.confirm === 'destructive') {
+    checkConfirmation(call, current, deps.confirmTokens, planned.confirm);
   }
   const journal_id = await deps.journal.append({
     provider: call.provider,
@@ -162,7 +162,12 @@ export async function runWrite<L, U>(
   };
 }
 
-function checkConfirmation(call: WriteCall, current: LoadedPost, tokens: ConfirmTokens): void {
+function checkConfirmation(
+  call: WriteCall,
+  current: LoadedPost,
+  tokens: ConfirmTokens,
+  reason = `This ${call.op} is destructive: it cannot be undone`,
+): void {
   const binding = { tool: call.tool, id: call.id, version: current.post.version, args: call.changes };
   let refusal = '';
   if (call.confirm_token !== undefined) {
@@ -176,7 +181,7 @@ function checkConfirmation(call: WriteCall, current: LoadedPost, tokens: Confirm
   const { title, url, status } = current.post;
   throw new ToolError(
     'confirmation_required',
-    `${refusal}This ${call.op} is destructive: check the preview with the user, then repeat the same call with confirm_token.`,
+    `${refusal}${reason}. Check the preview with the user, then repeat the same call with confirm_token.`,
     {
       retryable: false,
       field: 'confirm_token',

@@ -48,6 +48,7 @@ export function summarizeButterPost(raw: ButterPost): PostSummary {
     title: cleanText(raw.title),
     status: STATUS[raw.status ?? ''] ?? 'unknown',
     url: raw.url ?? null,
+    scheduled_at: toIsoUtc(raw.scheduled),
     published_at: toIsoUtc(raw.published),
     updated_at: toIsoUtc(raw.updated),
   };

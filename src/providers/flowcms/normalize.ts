@@ -119,8 +119,8 @@ function idOrNull(value: string | number | null | undefined): string | null {
 
 /** A list row. */
 export function summarizeFlowPost(view: FlowView): PostSummary {
-  const { id, title, status, url, published_at, updated_at } = normalizeFlowPost(view);
-  return { id, title, status, url, published_at, updated_at };
+  const { id, title, status, url, scheduled_at, published_at, updated_at } = normalizeFlowPost(view);
+  return { id, title, status, url, scheduled_at, published_at, updated_at };
 }
 
 /** Current values under the update tool's field names (the pre-image for diffs and reverts). */

@@ -50,6 +50,7 @@ export function summarizeRebelmousePost(raw: RebelmousePost): PostSummary {
     title: cleanText(raw.headline),
     status: rebelmouseStatus(raw),
     url: raw.post_url ?? null,
+    scheduled_at: null,
     published_at: toIsoUtc(raw.created_ts),
     updated_at: null,
   };
