@@ -215,6 +215,14 @@ export function parseWalkthrough(
   }));
 }
 
+/** The section with every JSON value masked: two captures that differ only in run-specific values are equal. */
+export function walkthroughSkeleton(section: string): string {
+  const mask = (json: string) => JSON.stringify(maskVolatile(JSON.parse(json)));
+  return section
+    .replace(/`(\{.*\})`<br>$/gm, (_, json: string) => `\`${mask(json)}\`<br>`)
+    .replace(/```json\n([\s\S]*?)\n```/g, (_, json: string) => '```json\n' + mask(json) + '\n```');
+}
+
 // Values that differ on every run: versions, tokens, journal ids, times (the sandbox seeds its posts
 // relative to now) and the emulator's ephemeral port.
 const VOLATILE = new Set([

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureWalkthrough, renderWalkthrough, replaceWalkthrough } from './walkthrough-capture.js';
+import {
+  captureWalkthrough,
+  renderWalkthrough,
+  replaceWalkthrough,
+  WALKTHROUGH_END,
+  WALKTHROUGH_START,
+  walkthroughSkeleton,
+} from './walkthrough-capture.js';
 
 // `npm run walkthrough`: runs the README's safe-edit walkthrough against the built server on its
 // sandbox and rewrites the JSON between the README's walkthrough markers.
@@ -12,6 +19,13 @@ if (!existsSync(entry)) {
 }
 const file = join(root, 'README.md');
 const before = readFileSync(file, 'utf8');
-const after = replaceWalkthrough(before, renderWalkthrough(await captureWalkthrough(entry)));
-writeFileSync(file, after);
-console.log(after === before ? 'README.md walkthrough is up to date' : 'README.md walkthrough regenerated');
+const fresh = replaceWalkthrough(before, renderWalkthrough(await captureWalkthrough(entry)));
+const section = (text: string) =>
+  walkthroughSkeleton(text.slice(text.indexOf(WALKTHROUGH_START), text.indexOf(WALKTHROUGH_END)));
+// Versions, tokens and times change on every run: rewrite only when something else did.
+if (section(fresh) === section(before)) {
+  console.log('README.md walkthrough is up to date (only run-specific values differ)');
+} else {
+  writeFileSync(file, fresh);
+  console.log('README.md walkthrough regenerated');
+}
