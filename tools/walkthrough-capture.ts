@@ -111,9 +111,8 @@ export async function captureWalkthrough(entry: string): Promise<WalkthroughStep
     if (!unpublish) throw new Error(`no unpublish entry in ${JSON.stringify(history)}`);
     const current = await call(
       '7. Read the current version',
-      '`revert_post` is a write like any other, so it quotes the version the post has now. Read it first ' +
-        '(the post may have changed since; here FlowCMS’s PUT answer also lacks `published_at`, so the ' +
-        'version in step 5 is not the one the next read returns — ADR 0031).',
+      '`revert_post` is a write like any other: it quotes the version the post has now, so read it first ' +
+        '(time passes between an unpublish and its undo, and someone else may have edited the post).',
       'flowcms_get_post',
       { id },
     );
