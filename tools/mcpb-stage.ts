@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { mcpbManifest, ROOT } from './packaging.js';
+import { mcpbManifest, ROOT as REPO_ROOT } from './packaging.js';
 
 // The .mcpb bundle for Claude Desktop is packed from a staging folder under the OS temp dir, never
 // from the working copy: only the compiled server, its production dependencies (installed there,
@@ -52,8 +52,10 @@ function walk(dir: string, root = dir): string[] {
 }
 
 /** Copies the runtime files into a fresh temp folder and installs the production dependencies there. */
-export function stageBundle(options: { log?: (line: string) => void } = {}): StagedBundle {
+export function stageBundle(options: { log?: (line: string) => void; root?: string } = {}): StagedBundle {
   const log = options.log ?? (() => undefined);
+  // Another checkout (e.g. a branch with a native dependency) can be staged the same way.
+  const ROOT = options.root ?? REPO_ROOT;
   if (!existsSync(join(ROOT, 'dist', 'index.js')))
     throw new Error('dist/index.js is missing: run `npm run build`');
   const dir = join(mkdtempSync(join(tmpdir(), 'post-editor-mcpb-')), 'bundle');
@@ -84,6 +86,7 @@ export function stageBundle(options: { log?: (line: string) => void } = {}): Sta
   const { devDependencies: _dev, ...runtime } = withoutScripts;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(runtime, null, 2) + '\n');
 
+  pruneNativeBuilds(join(dir, 'node_modules'));
   const files = walk(dir);
   const nativeModules = files.filter((f) => f.startsWith('node_modules/') && f.endsWith('.node'));
   const manifest = mcpbManifest() as { compatibility: { platforms: string[] } };
@@ -97,6 +100,39 @@ export function stageBundle(options: { log?: (line: string) => void } = {}): Sta
     nativeModules,
     bundleName: `${pkg.name}-${pkg.version}${suffix}.mcpb`,
   };
+}
+
+/**
+ * Deletes what node-gyp leaves next to a compiled addon (object files, makefiles) in every package that
+ * has a binding.gyp: a source build of better-sqlite3 leaves ~15 MB of them. The addons themselves
+ * (`build/Release/*.node`) and the package's own files stay.
+ */
+export function pruneNativeBuilds(nodeModules: string): string[] {
+  const removed: string[] = [];
+  const visit = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (!d.isDirectory()) continue;
+      const pkg = join(dir, d.name);
+      if (d.name.startsWith('@')) visit(pkg);
+      else {
+        if (existsSync(join(pkg, 'binding.gyp')) && existsSync(join(pkg, 'build'))) {
+          for (const entry of readdirSync(join(pkg, 'build'), { withFileTypes: true })) {
+            if (entry.name === 'Release' && entry.isDirectory()) continue;
+            removed.push(join(pkg, 'build', entry.name));
+          }
+          const release = join(pkg, 'build', 'Release');
+          for (const entry of existsSync(release) ? readdirSync(release, { withFileTypes: true }) : []) {
+            if (!(entry.isFile() && entry.name.endsWith('.node'))) removed.push(join(release, entry.name));
+          }
+        }
+        visit(join(pkg, 'node_modules'));
+      }
+    }
+  };
+  visit(nodeModules);
+  for (const path of removed) rmSync(path, { recursive: true, force: true });
+  return removed;
 }
 
 /** Runs the pinned mcpb CLI (validate, pack…) and returns its output. */

@@ -1,10 +1,11 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { pruneNativeBuilds } from '../../tools/mcpb-stage.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import type { serverJson } from '../../tools/packaging.js';
 import {
@@ -265,5 +266,42 @@ describe('configuration from installers', () => {
       PROVIDERS,
     );
     expect(config.providers.map((p) => p.provider.id)).toEqual(['buttercms']);
+  });
+});
+
+describe('.mcpb staging: native builds', () => {
+  it('keeps the compiled addon and drops what node-gyp leaves beside it', () => {
+    const nm = join(mkdtempSync(join(tmpdir(), 'pe-prune-')), 'node_modules');
+    const touch = (path: string) => {
+      mkdirSync(join(nm, path, '..'), { recursive: true });
+      writeFileSync(join(nm, path), 'x');
+    };
+    touch('native-db/binding.gyp');
+    touch('native-db/lib/index.js');
+    touch('native-db/build/Makefile');
+    touch('native-db/build/config.gypi');
+    touch('native-db/build/Release/native_db.node');
+    touch('native-db/build/Release/obj.target/native_db/src/db.o');
+    touch('native-db/build/Release/sqlite3.a');
+    touch('@scope/other/binding.gyp');
+    touch('@scope/other/build/Release/other.node');
+    touch('@scope/other/build/Release/.deps/x.d');
+    touch('plain/build/Makefile'); // no binding.gyp: not a node-gyp build, left alone
+    pruneNativeBuilds(nm);
+    const left = (path: string) => existsSync(join(nm, path));
+    expect(left('native-db/build/Release/native_db.node')).toBe(true);
+    expect(left('native-db/lib/index.js')).toBe(true);
+    expect(left('native-db/binding.gyp')).toBe(true);
+    expect(left('@scope/other/build/Release/other.node')).toBe(true);
+    expect(left('plain/build/Makefile')).toBe(true);
+    for (const gone of [
+      'native-db/build/Makefile',
+      'native-db/build/config.gypi',
+      'native-db/build/Release/obj.target',
+      'native-db/build/Release/sqlite3.a',
+      '@scope/other/build/Release/.deps',
+    ]) {
+      expect(left(gone), gone).toBe(false);
+    }
   });
 });
