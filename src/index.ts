@@ -133,13 +133,23 @@ function parsePort(value: string): number {
   return Number(value);
 }
 
+/**
+ * The Inspector command for a URL. On Node 20, npx resolves `@modelcontextprotocol/inspector` to 0.15,
+ * the last release whose engines accept it, which lacks --transport/--server-url and crashes
+ * ("Option '--env' argument is ambiguous"); a pinned release run on npx's own Node 22 works.
+ */
+function inspectorCommand(url: string): string {
+  return `npx -y -p node@22 -p @modelcontextprotocol/inspector@0.17.5 mcp-inspector --transport http --server-url ${url}`;
+}
+
 function printSandboxBanner(url: string, auth: boolean): void {
   const config = { mcpServers: { 'post-editor-sandbox': { type: 'http', url } } };
   process.stderr.write(
     `\npost-editor-mcp is serving the SANDBOX (sample posts, nothing leaves this machine) at\n\n  ${url}\n\n` +
       `Paste into your MCP client's configuration${auth ? ' (add the Authorization: Bearer header)' : ''}:\n\n` +
       JSON.stringify(config, null, 2) +
-      `\n\nOr try it: npx @modelcontextprotocol/inspector --transport http --server-url ${url}\nPress Ctrl+C to stop.\n\n`,
+      `\n\nOr try it in the MCP Inspector (it needs Node 22: npx fetches it for this one command):\n` +
+      `  ${inspectorCommand(url)}\nPress Ctrl+C to stop.\n\n`,
   );
 }
 
