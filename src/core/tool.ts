@@ -3,6 +3,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
+import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
 
 export interface ToolAnnotations {
@@ -19,6 +20,8 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Who asked (set by the transport); journaled with every write, null when unknown. */
+  actor?: Actor;
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {
