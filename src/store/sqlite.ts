@@ -79,6 +79,9 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
+    // Checked before taking the write lock, so a journal that is current opens even when read-only
+    // (reads then work and every write is refused before anything is sent).
+    if ((this.db.pragma('user_version', { simple: true }) as number) >= MIGRATIONS.length) return;
     this.db
       .transaction(() => {
         const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -157,6 +160,14 @@ export class SqliteStore implements Store {
   }
 
   query(q: JournalQuery): Promise<JournalPage> {
+    try {
+      return Promise.resolve(this.page(q));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private page(q: JournalQuery): JournalPage {
     const where: string[] = [];
     const params: unknown[] = [];
     const filter = (sql: string, value: unknown) => {
@@ -174,10 +185,10 @@ export class SqliteStore implements Store {
       .all(...params, q.limit + 1) as EntryRow[];
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
-    return Promise.resolve({
+    return {
       entries: page.map(fromRow),
       next_cursor: rows.length > q.limit && last ? encodeCursor(last.seq) : null,
-    });
+    };
   }
 
   prune(olderThan: Date): Promise<number> {
@@ -194,12 +205,17 @@ export class SqliteStore implements Store {
   }
 
   confirmSecret(): Promise<Buffer> {
-    this.db
-      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_secret', ?)")
-      .run(randomBytes(32).toString('base64'));
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'confirm_secret'").get() as {
-      value: string;
-    };
+    const read = () =>
+      this.db.prepare("SELECT value FROM meta WHERE key = 'confirm_secret'").get() as
+        { value: string } | undefined;
+    let row = read();
+    if (!row) {
+      // OR IGNORE: two processes starting together both try; the first one's secret wins for both.
+      this.db
+        .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_secret', ?)")
+        .run(randomBytes(32).toString('base64'));
+      row = read()!;
+    }
     return Promise.resolve(Buffer.from(row.value, 'base64'));
   }
 
