@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     Object.assign(env, sandbox.env);
   }
   const config = withEnvFileHint(() => loadConfig(env, flags, PROVIDERS), envFile);
-  const app = createApp(config);
+  const app = await createApp(config);
   // The path only, never the content (it holds credentials).
   if (envFile) app.log.info('configuration file', { env_file: envFile });
   if (sandbox)

@@ -4,6 +4,7 @@ import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import { recordToolCall, recordUpstream } from './metrics.js';
 import type { Redactor } from './redact.js';
+import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
 import { MAX_ARGUMENT_DEPTH, pathDeeperThan } from './depth.js';
 import { portableSchema } from './portable-schema.js';
@@ -22,6 +23,8 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number, seconds?: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Who asked (set by the transport); journaled with every write, null when unknown. */
+  actor?: Actor;
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {
