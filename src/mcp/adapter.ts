@@ -23,8 +23,13 @@ const noValidator: jsonSchemaValidator = {
   }),
 };
 
-/** A fresh MCP protocol server over the shared app (one per stdio connection or HTTP exchange). */
-export function createMcpServer(app: App): McpServer {
+/**
+ * A fresh MCP protocol server over the shared app (one per stdio connection, shared HTTP hub or HTTP
+ * exchange). `rawToolCalls: false` leaves out the tools/call fallback, for a per-exchange server known
+ * to answer another method: the SDK then refuses unknown methods itself, synchronously, which its HTTP
+ * entry maps to 404 as the 2026-07-28 transport requires (our fallback's answer would be a 200).
+ */
+export function createMcpServer(app: App, options: { rawToolCalls?: boolean } = {}): McpServer {
   const mcp = new McpServer(
     { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
     { instructions: app.instructions, jsonSchemaValidator: noValidator },
@@ -37,6 +42,7 @@ export function createMcpServer(app: App): McpServer {
   // tools/call goes through the fallback handler, which receives the request as it arrived: the
   // registered path re-parses it with the SDK's schema first, answering non-object arguments with a
   // bare -32602 instead of our invalid_input and dropping a "__proto__" key we must refuse (ADR 0050).
+  if (options.rawToolCalls === false) return mcp;
   mcp.server.fallbackRequestHandler = (request, ctx) => {
     if (request.method === 'tools/call') return callTool(app, request, ctx);
     return Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found'));

@@ -89,13 +89,19 @@ export function createSharedMcp(app: App): SharedMcp {
         ...(mcpNameHeader !== undefined && { mcpNameHeader }),
       });
       if (route.kind === 'reject') return undefined;
-      if (route.kind === 'legacy')
-        return route.reason === 'http-method' ? undefined : hubs.legacy.exchange(body);
+      if (route.kind === 'legacy') {
+        // The 2025 transport refuses a version header it does not know: leave that to it.
+        const known = !protocolVersionHeader || SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersionHeader);
+        return route.reason === 'http-method' || !known ? undefined : hubs.legacy.exchange(body);
+      }
       if (route.messageKind !== 'request') return undefined;
-      // The modern entry requires the standard headers to be present, not only to agree: leave any
-      // request missing one to the SDK's handler, which answers it as the spec says.
-      const named = body.method === 'tools/call';
-      if (!protocolVersionHeader || !mcpMethodHeader || (named && !mcpNameHeader)) return undefined;
+      // The modern entry requires the standard headers to be present and to mirror the body
+      // (SEP-2243): anything short of an exact match is left to the SDK's handler, which answers it.
+      const params: unknown = body.params;
+      const toolName =
+        typeof params === 'object' && params !== null && 'name' in params ? params.name : undefined;
+      if (!protocolVersionHeader || mcpMethodHeader?.trim() !== body.method) return undefined;
+      if (body.method === 'tools/call' && mcpNameHeader?.trim() !== toolName) return undefined;
       return hubs.modern.exchange(body);
     },
     close: async () => {
