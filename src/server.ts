@@ -1,31 +1,13 @@
 import { createRequire } from 'node:module';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { z } from 'zod';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type ServerNotification,
-  type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
 import { HttpClient } from './core/http.js';
 import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
-import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
+import { ToolRegistry, type DefinedTool } from './core/tool.js';
 import { buildJournalTools } from './pipeline/journal-tools.js';
 import { openStore, startRetention } from './store/open.js';
 import type { Store } from './store/types.js';
-
-// tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
-// which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.
-const RawCallToolRequestSchema = CallToolRequestSchema.extend({
-  params: CallToolRequestSchema.shape.params.extend({ arguments: z.unknown().optional() }),
-});
-
-type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -93,52 +75,6 @@ export async function createApp(config: Config): Promise<App> {
       await store.close();
     },
   };
-}
-
-// One JSON Schema validator per process: the SDK would otherwise build a new Ajv instance for every
-// Server, i.e. for every stateless HTTP request — measured at ~15% of the HTTP server's CPU under load.
-let validator: AjvJsonSchemaValidator | undefined;
-
-/** A fresh MCP server over the shared app (one per stdio process, HTTP request or session). */
-export function createServer(app: App): Server {
-  validator ??= new AjvJsonSchemaValidator();
-  const server = new Server(
-    { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
-    {
-      capabilities: { tools: { listChanged: false } },
-      instructions: app.instructions,
-      jsonSchemaValidator: validator,
-    },
-  );
-  // Arguments are validated by our own handler, not the SDK's, so bad input gets the
-  // contract's invalid_input JSON naming the field (DESIGN.md "Fine print").
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: app.registry.listing }));
-  const callTool = (request: z.output<typeof RawCallToolRequestSchema>, extra: CallExtra) => {
-    const progressToken = request.params._meta?.progressToken;
-    const ctx: ToolContext = {
-      signal: extra.signal,
-      async progress(progress, total, message) {
-        if (progressToken === undefined) return;
-        await extra
-          .sendNotification({
-            method: 'notifications/progress',
-            params: {
-              progressToken,
-              progress,
-              ...(total !== undefined && { total }),
-              ...(message && { message }),
-            },
-          })
-          .catch(() => undefined);
-      },
-    };
-    return app.registry.call(request.params.name, request.params.arguments, ctx);
-  };
-  // Registered through Protocol's own method: Server's override first re-parses tools/call with the
-  // SDK's schema, which answers non-object arguments (a client that double-encodes them as a string)
-  // with a bare -32602 instead of our invalid_input, or our decoding of them.
-  Protocol.prototype.setRequestHandler.call(server, RawCallToolRequestSchema, callTool);
-  return server;
 }
 
 function instructionsFor(config: Config, labels: string[]): string {

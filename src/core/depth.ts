@@ -17,8 +17,7 @@ export function pathDeeperThan(value: unknown, max: number): (string | number)[]
     parent: Frame | undefined;
   }
   const stack: Frame[] = [{ node: value, depth: 1, key: '', parent: undefined }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
     if (frame.depth > max) {
       const path: (string | number)[] = [];
       for (let f: Frame | undefined = frame; f?.parent; f = f.parent) path.unshift(f.key);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import { recordToolCall, recordUpstream } from './metrics.js';
@@ -14,6 +13,24 @@ export interface ToolAnnotations {
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
+}
+
+/** A tools/list entry as the protocol carries it (the SDK stays in src/mcp, ADR 0110). */
+export interface Tool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  outputSchema: { type: 'object'; [key: string]: unknown };
+  annotations: ToolAnnotations & { title: string };
+}
+
+/** A tools/call result as the protocol carries it. */
+export interface CallToolResult {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: true;
 }
 
 /** What a handler gets besides its arguments. */

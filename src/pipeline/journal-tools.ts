@@ -215,10 +215,8 @@ function refuseOverLaterChanges(
   }
   const names = Object.keys(changed);
   if (names.length === 0) return;
-  const shown = names
-    .map(
-      (f) => `${f} (written by ${journal_id}: ${brief(changed[f]!.written)}; now: ${brief(changed[f]!.now)})`,
-    )
+  const shown = Object.entries(changed)
+    .map(([f, { written, now }]) => `${f} (written by ${journal_id}: ${brief(written)}; now: ${brief(now)})`)
     .join('; ');
   throw new ToolError(
     'conflict',

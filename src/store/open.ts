@@ -114,11 +114,11 @@ async function importLegacyJournal(store: ImportingStore, dataDir: string, log: 
     if (typeof record.provider !== 'string') continue;
     byId.set(id, {
       journal_id: id,
-      at: String(record.at ?? new Date(0).toISOString()),
+      at: typeof record.at === 'string' ? record.at : new Date(0).toISOString(),
       provider: record.provider,
       post_id: String(record.post_id),
       tool: String(record.tool),
-      version_before: String(record.version_before ?? ''),
+      version_before: typeof record.version_before === 'string' ? record.version_before : '',
       before: (record.before ?? {}) as Record<string, unknown>,
       after: (record.after ?? {}) as Record<string, unknown>,
       request: (record.request ?? { method: '', path: '' }) as JournalEntry['request'],
@@ -144,5 +144,5 @@ async function importLegacyJournal(store: ImportingStore, dataDir: string, log: 
 }
 
 function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }

@@ -87,7 +87,7 @@ export class SqliteStore implements Store {
     this.db
       .transaction(() => {
         const version = this.db.pragma('user_version', { simple: true }) as number;
-        for (let step = version; step < MIGRATIONS.length; step++) this.db.exec(MIGRATIONS[step]!);
+        for (const migration of MIGRATIONS.slice(version)) this.db.exec(migration);
         if (version < MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
       })
       .immediate();
@@ -167,7 +167,7 @@ export class SqliteStore implements Store {
     try {
       return Promise.resolve(this.page(q));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -217,8 +217,9 @@ export class SqliteStore implements Store {
       this.sql("INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_secret', ?)").run(
         randomBytes(32).toString('base64'),
       );
-      row = read()!;
+      row = read();
     }
+    if (!row) return Promise.reject(new Error('the confirm secret could not be stored'));
     return Promise.resolve(Buffer.from(row.value, 'base64'));
   }
 

@@ -15,7 +15,8 @@ export class RateLimiter {
    */
   take(key: string, now = Date.now(), cost = 1): number {
     const wait = this.wait(key, now, cost);
-    if (wait === 0 && this.perMinute > 0) this.buckets.get(key)!.tokens -= cost;
+    const bucket = this.buckets.get(key);
+    if (wait === 0 && bucket) bucket.tokens -= cost;
     return wait;
   }
 

@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runColdStart } from './coldstart.js';
 import { runContext } from './context.js';
 import { ENTRY, machine, printTable, writeResult, type BenchOptions, type Verdict } from './lib.js';
 import { runJournal } from './journal.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
-import { runThroughput } from './throughput.js';
+import { runSideBySide } from './sidebyside.js';
 
 const BENCHES = {
   context: runContext,
-  coldstart: runColdStart,
+  sides: runSideBySide,
   overhead: runOverhead,
-  throughput: runThroughput,
   memory: runMemory,
   journal: runJournal,
 } satisfies Record<string, (o: BenchOptions) => Promise<{ data: unknown; verdicts: Verdict[] }>>;
@@ -20,7 +18,7 @@ const BENCHES = {
 const USAGE = `npm run bench [-- [--quick] [--update] [${Object.keys(BENCHES).join('|')} ...]]
   --quick    smaller N / shorter runs (about a minute in all)
   --update   (context) record the current tools/list cost as the budget
-  env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
+  env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
        BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info),
        BENCH_JOURNAL_ENTRIES (100000), BENCH_JOURNAL_BYTES (10000), BENCH_JOURNAL_CALLS (1000),
        BENCH_DATABASE_URL (journal on PostgreSQL too; default POST_EDITOR_TEST_DATABASE_URL)`;

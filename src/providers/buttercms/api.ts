@@ -134,7 +134,7 @@ export function createButterApi(
         slug,
       );
       if (body.upload_images_to_media_library === true)
-        uploads.set(plan, remoteImages(String(body.body ?? '')));
+        uploads.set(plan, remoteImages(typeof body.body === 'string' ? body.body : ''));
       return plan;
     },
 
@@ -154,7 +154,13 @@ export function createButterApi(
     isApplied(fresh, plan) {
       // A media-library copy shows as the body's remote image URLs replaced by library ones.
       const copied = uploads.get(plan);
-      if (copied && copied.some((url) => String(fresh.editable.body ?? '').includes(url))) return false;
+      if (
+        copied &&
+        copied.some((url) =>
+          (typeof fresh.editable.body === 'string' ? fresh.editable.body : '').includes(url),
+        )
+      )
+        return false;
       return Object.entries(plan.diff).every(
         ([field, change]) =>
           REWRITTEN.has(field) ||

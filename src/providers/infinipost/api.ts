@@ -90,6 +90,7 @@ export function createInfinipostApi(
       const broken = checkInfinipostRules(fields);
       if (broken) throw invalidInput(broken.field, broken.rule, broken.example);
       warnings.push(...scheduleWarnings(fields, Date.now()));
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- platform is a JSON primitive from the provider
       const platform = String(current.raw.platform ?? 'unknown');
       if (typeof fields.soundId === 'string' && platform !== 'tiktok') {
         warnings.push(`soundId is "only applicable for TikTok posts"; this post is on ${platform}.`);
