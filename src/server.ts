@@ -10,6 +10,7 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from './config.js';
+import { deriveActor } from './core/actor.js';
 import { HttpClient } from './core/http.js';
 import { Journal } from './core/journal.js';
 import { createLogger, type Logger } from './core/log.js';
@@ -86,7 +87,7 @@ export function createApp(config: Config): App {
 let validator: AjvJsonSchemaValidator | undefined;
 
 /** A fresh MCP server over the shared app (one per stdio process, HTTP request or session). */
-export function createServer(app: App): Server {
+export function createServer(app: App, transport: 'stdio' | 'http' = 'stdio'): Server {
   validator ??= new AjvJsonSchemaValidator();
   const server = new Server(
     { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
@@ -103,6 +104,13 @@ export function createServer(app: App): Server {
     const progressToken = request.params._meta?.progressToken;
     const ctx: ToolContext = {
       signal: extra.signal,
+      // The HTTP transport puts the bearer token's label in authInfo.clientId (never the token itself).
+      actor: deriveActor({
+        transport,
+        principal: extra.authInfo?.clientId,
+        clientInfo: server.getClientVersion(),
+        meta: request.params._meta,
+      }),
       async progress(progress, total, message) {
         if (progressToken === undefined) return;
         await extra

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
+import type { Actor } from '../store/types.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
 import { invalidInputFromIssues } from './validation.js';
@@ -19,6 +20,8 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Who asked for the call (client, transport, principal); recorded with every journal entry. */
+  actor?: Actor;
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {

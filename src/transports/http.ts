@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../core/env.js';
 import { createServer, type App } from '../server.js';
@@ -20,7 +21,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const { http: cfg } = app.config;
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
-  const tokenDigest = cfg.token ? sha256(cfg.token) : undefined;
+  const principals = cfg.tokens.map((t) => ({ label: t.label, digest: sha256(t.token) }));
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
@@ -66,9 +67,14 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
       return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
     if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
       return sendJson(res, 403, { error: 'Origin not allowed' });
-    if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
-      return sendJson(res, 401, { error: 'Missing or invalid bearer token' });
+    if (principals.length > 0) {
+      const label = principalOf(req.headers.authorization, principals);
+      if (label === undefined) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
+        return sendJson(res, 401, { error: 'Missing or invalid bearer token' });
+      }
+      // The SDK hands req.auth to handlers as authInfo: the label is who asked (journal, review page).
+      (req as AuthedRequest).auth = { token: '', clientId: label, scopes: [] };
     }
     const wait = limiter.take(clientKey(req, cfg.trustProxy));
     if (wait > 0) {
@@ -87,7 +93,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     }
     const body = await readJsonBody(req, res, cfg.maxBodyBytes);
     if (body === undefined) return;
-    const mcp = createServer(app);
+    const mcp = createServer(app, 'http');
     // A plain JSON answer unless the client asked for progress: the SSE stream costs more per call
     // and is only needed when there are notifications to send before the result.
     const transport = new StreamableHTTPServerTransport({
@@ -112,7 +118,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   app.log.info('listening', {
     url,
     stateful: cfg.stateful,
-    auth: Boolean(cfg.token),
+    auth: principals.length > 0,
     sandbox: app.config.sandbox,
   });
 
@@ -220,9 +226,16 @@ function originAllowed(origin: string | undefined, allowed: string[]): boolean {
   }
 }
 
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+type AuthedRequest = IncomingMessage & { auth?: AuthInfo };
+
+/** The label of the token the Authorization header carries, or undefined; compares every digest in constant time. */
+function principalOf(header: string | undefined, principals: { label: string; digest: Buffer }[]) {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match?.[1] !== undefined && timingSafeEqual(sha256(match[1].trim()), expected);
+  if (match?.[1] === undefined) return undefined;
+  const given = sha256(match[1].trim());
+  let found: string | undefined;
+  for (const p of principals) if (timingSafeEqual(given, p.digest)) found ??= p.label;
+  return found;
 }
 
 function sha256(text: string): Buffer {

@@ -57,7 +57,7 @@ export class SessionStore {
     if (this.sessions.size >= this.max) await this.sweep();
     if (this.sessions.size >= this.max)
       return sendJson(res, 503, rpcError('Too many sessions; try again later'));
-    const server = createServer(this.app);
+    const server = createServer(this.app, 'http');
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
