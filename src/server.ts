@@ -12,12 +12,13 @@ import {
 import type { Config } from './config.js';
 import { deriveActor } from './core/actor.js';
 import { HttpClient } from './core/http.js';
-import { Journal } from './core/journal.js';
 import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
 import { buildJournalTools } from './pipeline/journal-tools.js';
+import { openStore, startRetention } from './store/open.js';
+import type { Store } from './store/types.js';
 
 // tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
 // which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.
@@ -37,11 +38,13 @@ export interface App {
   instructions: string;
   log: Logger;
   http: HttpClient;
+  /** The journal store (also the confirm secret and the write locks). */
+  store: Store;
   close(): Promise<void>;
 }
 
-/** Builds the shared application once per process. */
-export function createApp(config: Config): App {
+/** Builds the shared application once per process; opens the store (a ConfigError when it cannot). */
+export async function createApp(config: Config): Promise<App> {
   const redactor = new Redactor();
   redactor.add(...config.secrets);
   const log = createLogger(config.logLevel, redactor, config.logFile);
@@ -52,14 +55,20 @@ export function createApp(config: Config): App {
     redactor,
     log,
   });
-  const journal = new Journal(config.dataDir, redactor);
+  const store = await openStore(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, retentionDays: config.journalRetentionDays },
+    (text) => redactor.redact(text),
+    log,
+  );
+  const stopRetention = startRetention(store, config.journalRetentionDays, log);
   const writeDeps = {
-    journal,
-    confirmTokens: new ConfirmTokens(config.confirmSecret),
+    store,
+    confirmTokens: new ConfirmTokens(config.confirmSecret ?? (await store.confirmSecret())),
     policy: {
       requireVersion: config.requireVersion,
       confirm: config.confirm,
       applyTimeoutMs: config.applyTimeoutMs,
+      lockTtlMs: config.timeoutMs,
     },
     log,
   };
@@ -78,7 +87,12 @@ export function createApp(config: Config): App {
     ),
     log,
     http,
-    close: () => http.close(),
+    store,
+    async close() {
+      stopRetention();
+      await http.close();
+      await store.close();
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from './errors.js';
-import type { Actor } from '../store/types.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
+import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
 
 export interface ToolAnnotations {
@@ -20,7 +20,7 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Who asked for the call (client, transport, principal); recorded with every journal entry. */
+  /** Who asked (set by the transport); journaled with every write, null when unknown. */
   actor?: Actor;
 }
 

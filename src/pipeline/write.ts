@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
-import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/log.js';
 import { canonicalJson } from '../core/post.js';
-import type { ConfirmTokens } from '../core/safety.js';
+import { CONFIRM_REFUSALS, type ConfirmTokens } from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
+import type { Store } from '../store/types.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
 
 /** What every write tool returns (DESIGN.md "Output"), dry run or not. */
@@ -31,10 +31,12 @@ export interface WritePolicy {
   confirm: 'destructive' | 'never';
   /** Upper bound for wait_for_apply polling. */
   applyTimeoutMs: number;
+  /** How long a post's write lock lasts without its holder renewing it (POST_EDITOR_TIMEOUT_MS). */
+  lockTtlMs: number;
 }
 
 export interface WriteDeps {
-  journal: Journal;
+  store: Store;
   confirmTokens: ConfirmTokens;
   policy: WritePolicy;
   log: Logger;
@@ -52,10 +54,45 @@ export interface WriteCall {
   wait_for_apply?: boolean;
   /** Journal id this write reverts, if it is a revert. */
   reverts?: string;
+  /** Ask for a confirm token even for an update (a forced revert over later changes). */
+  confirm?: boolean;
 }
 
 /** Every write of every provider goes through here: version check, plan, dry run, confirm, journal, send. */
 export async function runWrite<L, U>(
+  api: PostApi<L, U>,
+  call: WriteCall,
+  deps: WriteDeps,
+  ctx: ToolContext,
+  plan: (current: LoadedPost) => WritePlan,
+): Promise<WriteResult> {
+  // Dry runs take no lock: they send nothing, and a preview must not wait behind a slow write.
+  if (call.dry_run) return writeLocked(api, call, deps, ctx, plan);
+  const key = `${call.provider}:${call.id}`;
+  return inProcessQueue(key, () =>
+    deps.store.withPostLock(key, deps.policy.lockTtlMs, () => writeLocked(api, call, deps, ctx, plan)),
+  );
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs writes to one post one after another within this process, so they wait here instead of polling
+ * the store's lock; the store lock then serializes them against every other process (ADR 0070).
+ */
+function inProcessQueue<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+/** From the read of the current version to the provider's answer: called with the post's lock held. */
+async function writeLocked<L, U>(
   api: PostApi<L, U>,
   call: WriteCall,
   deps: WriteDeps,
@@ -109,29 +146,35 @@ export async function runWrite<L, U>(
       request: preview,
     };
   }
-  if (call.op !== 'update' && deps.policy.confirm === 'destructive') {
+  if ((call.confirm || call.op !== 'update') && deps.policy.confirm === 'destructive') {
     checkConfirmation(call, current, deps.confirmTokens);
   }
-  const journal_id = await deps.journal.append({
+  const journal_id = await deps.store.append({
     provider: call.provider,
     post_id: call.id,
     tool: call.tool,
     version_before: version,
     before: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.before ?? null])),
     after: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.after ?? null])),
-    request: { method: planned.request.method, path: planned.request.path },
+    request: {
+      method: planned.request.method,
+      path: planned.request.path,
+      ...(planned.request.body !== undefined && { body: planned.request.body }),
+    },
     title_before: current.post.title,
-    ...(call.reverts && { reverts: call.reverts }),
+    url_before: current.post.url,
+    reverts: call.reverts ?? null,
+    actor: ctx.actor ?? null,
   });
   let outcome;
   try {
     const res = await api.send(planned.request, ctx);
     outcome = planned.interpret(res, current);
   } catch (err) {
-    await deps.journal.complete(journal_id, 'failed', err instanceof Error ? err.message : String(err));
+    await deps.store.complete(journal_id, 'failed', err instanceof Error ? err.message : String(err));
     throw err;
   }
-  await deps.journal.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
+  await deps.store.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
   const warnings = [...planned.warnings, ...outcome.warnings];
   let post = outcome.post;
   let applied = outcome.applied;
@@ -159,25 +202,28 @@ export async function runWrite<L, U>(
 }
 
 function checkConfirmation(call: WriteCall, current: LoadedPost, tokens: ConfirmTokens): void {
-  const binding = { tool: call.tool, id: call.id, version: current.post.version, args: call.changes };
+  // A forced revert binds the entry it reverts too, so its token confirms that revert and nothing else.
+  const args = call.reverts ? { ...call.changes, reverts: call.reverts } : call.changes;
+  const binding = { tool: call.tool, id: call.id, version: current.post.version, args };
   let refusal = '';
+  let verdict: string | undefined;
   if (call.confirm_token !== undefined) {
-    const verdict = tokens.check(call.confirm_token, binding);
-    if (verdict === 'ok') return;
-    refusal =
-      verdict === 'expired'
-        ? 'The confirm_token has expired. '
-        : 'The confirm_token does not match this call (other arguments, another post, or the post changed since). ';
+    const checked = tokens.check(call.confirm_token, binding);
+    if (checked === 'ok') return;
+    verdict = checked;
+    refusal = `${CONFIRM_REFUSALS[checked]} A new confirm_token is below. `;
   }
   const { title, url, status } = current.post;
+  const what = call.op === 'update' ? 'forced revert overwrites later changes' : `${call.op} is destructive`;
   throw new ToolError(
     'confirmation_required',
-    `${refusal}This ${call.op} is destructive: check the preview with the user, then repeat the same call with confirm_token.`,
+    `${refusal}This ${what}: check the preview with the user, then repeat the same call with confirm_token.`,
     {
       retryable: false,
       field: 'confirm_token',
       data: {
         confirm_token: tokens.issue(binding),
+        ...(verdict && { refused_because: verdict }),
         expires_in_s: 600,
         preview: { id: call.id, title, url, status, version: current.post.version },
       },

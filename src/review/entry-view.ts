@@ -23,6 +23,8 @@ export type RevertState =
       changes: FieldDiff[];
       version: string | null;
       confirm_token: string | null;
+      /** true: the button forces the revert over the later changes; false: it retries at the new version. */
+      force: boolean;
     }
   | { kind: 'error'; message: string; hint: string | null; version: string | null };
 
@@ -260,14 +262,18 @@ function revertNotice(r: RevertState, id: string, csrf: string): SafeHtml {
             : ''
         }
         <p class="small">
-          Reverting now overwrites ${r.changes.length ? 'these changes' : 'the newer content'}.
+          ${
+            r.force
+              ? 'Reverting anyway overwrites these later changes with the values from before this write.'
+              : 'The post changed while this page was open. Check it above; reverting at its new version still asks you first if it would overwrite a later change.'
+          }
         </p>
         <form method="post" action="${BASE}/writes/${id}/revert#result" class="actions">
           <input type="hidden" name="csrf" value="${csrf}" />
           <input type="hidden" name="version" value="${r.version ?? ''}" />
-          <input type="hidden" name="force" value="1" />
+          ${r.force ? html`<input type="hidden" name="force" value="1" />` : ''}
           ${r.confirm_token ? html`<input type="hidden" name="confirm_token" value="${r.confirm_token}" />` : ''}
-          <button type="submit" class="danger">Revert anyway</button>
+          <button type="submit" class="danger">${r.force ? 'Revert anyway' : 'Revert now'}</button>
           <a class="button secondary" href="${BASE}/writes/${id}">Cancel</a>
         </form>
       </div>`;

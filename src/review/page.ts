@@ -24,6 +24,8 @@ export interface ReviewDeps {
   /** Prints a generated one-time login token where the person who started the server sees it (stderr). */
   announceLoginToken(token: string): void;
   serverVersion: string;
+  /** POST_EDITOR_CONFIRM: whether a forced revert asks for a confirm token. */
+  confirmPolicy: 'destructive' | 'never';
   /** Rows per page of the list. */
   pageSize?: number;
 }
@@ -201,6 +203,12 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
       };
     }
     if (entry.reverted_by) return { kind: 'unavailable', reason: 'This write has been reverted already.' };
+    if (entry.outcome === 'failed') {
+      return {
+        kind: 'unavailable',
+        reason: 'This write failed: the provider did not apply it, so there is nothing to revert.',
+      };
+    }
     if (!providers.includes(entry.provider))
       return { kind: 'unavailable', reason: `${entry.provider} is not enabled on this server.` };
     return { kind: 'ready', version: post?.version ?? null };
@@ -226,6 +234,7 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
       },
       context(session),
       'post' in before ? before.post : null,
+      deps.confirmPolicy,
     );
     deps.log.info('review revert', {
       journal_id: journalId,

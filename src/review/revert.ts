@@ -29,41 +29,77 @@ export async function revertThroughTool(
   form: RevertRequest,
   ctx: ToolContext,
   current: Post | null,
+  confirmPolicy: 'destructive' | 'never',
 ): Promise<RevertState> {
   const args: Record<string, unknown> = { journal_id: entry.journal_id };
   if (form.version) args.expected_version = form.version;
   if (form.force) args.force = true;
   if (form.confirm_token) args.confirm_token = form.confirm_token;
   const result = await registry.call('revert_post', args, ctx);
-  if (!result.isError) {
-    const done = (result.structuredContent ?? {}) as {
-      journal_id?: string | null;
-      changed_fields?: string[];
-      applied?: string | null;
-      warnings?: string[];
-    };
-    return {
-      kind: 'done',
-      journal_id: done.journal_id ?? null,
-      changed_fields: done.changed_fields ?? [],
-      applied: done.applied ?? null,
-      warnings: done.warnings ?? [],
-    };
-  }
+  if (!result.isError) return done(result);
   const error = errorOf(result);
   const data = error.data ?? {};
   const version =
     typeof data.current_version === 'string' ? data.current_version : (current?.version ?? null);
-  if (error.code === 'conflict' || error.code === 'confirmation_required') {
-    return {
-      kind: 'conflict',
-      message: error.message,
-      changes: changesSince(entry, data, current),
-      version,
-      confirm_token: typeof data.confirm_token === 'string' ? data.confirm_token : null,
-    };
+  if (error.code === 'conflict' && isRecord(data.changed_since)) {
+    // Later changes would be overwritten: the person decides. Under the confirm policy a forced revert
+    // answers confirmation_required before anything is sent, so its token is fetched now and the one
+    // "Revert anyway" click confirms exactly the version shown.
+    const token = confirmPolicy === 'destructive' ? await confirmToken(registry, entry, version, ctx) : null;
+    return conflict(error.message, changesSince(entry, data, current), version, token, true);
+  }
+  if (error.code === 'confirmation_required') {
+    const token = typeof data.confirm_token === 'string' ? data.confirm_token : null;
+    return conflict(error.message, changesSince(entry, {}, current), version, token, true);
+  }
+  if (error.code === 'conflict') {
+    // expected_version no longer matches: the post changed while the page was open.
+    return conflict(error.message, changesSince(entry, {}, current), version, null, false);
   }
   return { kind: 'error', message: error.message, hint: error.hint ?? null, version };
+}
+
+function done(result: CallToolResult): RevertState {
+  const out = (result.structuredContent ?? {}) as {
+    journal_id?: string | null;
+    changed_fields?: string[];
+    applied?: string | null;
+    warnings?: string[];
+  };
+  return {
+    kind: 'done',
+    journal_id: out.journal_id ?? null,
+    changed_fields: out.changed_fields ?? [],
+    applied: out.applied ?? null,
+    warnings: out.warnings ?? [],
+  };
+}
+
+function conflict(
+  message: string,
+  changes: FieldDiff[],
+  version: string | null,
+  confirm_token: string | null,
+  force: boolean,
+): RevertState {
+  return { kind: 'conflict', message, changes, version, confirm_token, force };
+}
+
+/** The confirm token a forced revert asks for (nothing is written: the confirm check comes before the send). */
+async function confirmToken(
+  registry: ToolRegistry,
+  entry: JournalEntry,
+  version: string | null,
+  ctx: ToolContext,
+): Promise<string | null> {
+  const args: Record<string, unknown> = { journal_id: entry.journal_id, force: true };
+  if (version) args.expected_version = version;
+  const answer = await registry.call('revert_post', args, ctx);
+  if (!answer.isError) return null;
+  const error = errorOf(answer);
+  return error.code === 'confirmation_required' && typeof error.data?.confirm_token === 'string'
+    ? error.data.confirm_token
+    : null;
 }
 
 function errorOf(result: CallToolResult): ToolErrorJson {
