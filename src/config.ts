@@ -37,6 +37,8 @@ export interface Config {
     token: string | undefined;
     /** Every accepted bearer token with the principal label it authenticates (ADR 0120). */
     tokens: HttpToken[];
+    /** Serve the review page at /review (MCP_HTTP_REVIEW, default true). */
+    review: boolean;
     allowedOrigins: string[];
     stateful: boolean;
     maxBodyBytes: number;
@@ -158,6 +160,7 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
       port,
       token,
       tokens,
+      review: read(env, 'MCP_HTTP_REVIEW', bool('MCP_HTTP_REVIEW'), true),
       allowedOrigins,
       stateful: flags.stateful ?? read(env, 'MCP_HTTP_STATEFUL', bool('MCP_HTTP_STATEFUL'), false),
       maxBodyBytes: read(

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
-import { ConfigError, type Env } from './core/env.js';
+import { ConfigError, isLoopbackHost, type Env } from './core/env.js';
 import type { startSandbox as StartSandbox } from './sandbox/server.js';
 import { createApp, SERVER_VERSION } from './server.js';
 import { serveStdio } from './transports/stdio.js';
@@ -21,6 +21,8 @@ Usage:
   post-editor-mcp call TOOL '{json}'        one tool call; JSON result on stdout, exit 1 on error
   post-editor-mcp tools                     list the tools with their input schemas
   post-editor-mcp sandbox [--port N]        run only the provider emulators
+  post-editor-mcp review [--port N]         the review page on loopback (default port 3001): what agents
+                                            changed, with diffs and one-click revert, from the local store
 
 Options:
   --sandbox            use the embedded emulators (sample data, nothing leaves this machine)
@@ -107,6 +109,18 @@ async function main(): Promise<void> {
     process.exitCode = code;
     return;
   }
+  if (command === 'review') {
+    const { serveReview } = await import('./review/serve.js');
+    const host = values.host ?? '127.0.0.1';
+    if (!isLoopbackHost(host))
+      throw new ConfigError('--host', 'review serves on loopback only (e.g. 127.0.0.1)');
+    const say = (line: string) => process.stderr.write(line + '\n');
+    const handle = await serveReview(app, { host, port: port ?? REVIEW_PORT }, say);
+    say(`Review page: ${handle.url} (store: ${app.store.kind}). Press Ctrl+C to stop.`);
+    await waitForSignal();
+    await shutdown(() => handle.close());
+    return;
+  }
   if (command !== undefined)
     throw new ConfigError('command', `unknown command ${JSON.stringify(command)} (see --help)`);
 
@@ -122,6 +136,8 @@ async function main(): Promise<void> {
   await serveStdio(app);
   await shutdown(() => app.close());
 }
+
+const REVIEW_PORT = 3001;
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)

@@ -4,6 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../core/env.js';
+import { reviewPageFor } from '../review/mount.js';
+import { isReviewPath } from '../review/page.js';
 import { createServer, type App } from '../server.js';
 import { RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';
@@ -20,6 +22,10 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 export async function serveHttp(app: App): Promise<HttpHandle> {
   const { http: cfg } = app.config;
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
+  // The review page (ADR 0120): same Host/Origin checks, its own login; off with MCP_HTTP_REVIEW=false.
+  const review = cfg.review
+    ? await reviewPageFor(app, (line) => process.stderr.write(line + '\n'))
+    : undefined;
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
   const principals = cfg.tokens.map((t) => ({ label: t.label, digest: sha256(t.token) }));
   let shuttingDown = false;
@@ -62,6 +68,11 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
             connections: sockets.size,
             in_flight: inFlight,
           });
+    }
+    if (review && isReviewPath(url.pathname)) {
+      if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
+        return sendJson(res, 403, { error: 'Origin not allowed' });
+      return review.handle(req, res, url);
     }
     if (url.pathname !== '/mcp')
       return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
@@ -119,6 +130,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     url,
     stateful: cfg.stateful,
     auth: principals.length > 0,
+    review: review ? url.replace(/\/mcp$/, '/review') : null,
     sandbox: app.config.sandbox,
   });
 
@@ -202,7 +214,8 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, max: number): und
   return undefined;
 }
 
-function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
+/** Whether the Host header is acceptable for the bound address (loopback binds accept loopback names only). */
+export function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
   if (!hostHeader) return false;
   let hostname: string;
   try {
