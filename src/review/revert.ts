@@ -12,11 +12,11 @@ export interface RevertRequest {
   confirm_token: string | null;
 }
 
-interface ToolErrorJson {
+/** A tool's error JSON: code, message, hint, and the error's data fields spread beside them. */
+interface ToolErrorJson extends Record<string, unknown> {
   code: string;
   message: string;
   hint?: string;
-  data?: Record<string, unknown>;
 }
 
 /**
@@ -38,7 +38,7 @@ export async function revertThroughTool(
   const result = await registry.call('revert_post', args, ctx);
   if (!result.isError) return done(result);
   const error = errorOf(result);
-  const data = error.data ?? {};
+  const data: Record<string, unknown> = error;
   const version =
     typeof data.current_version === 'string' ? data.current_version : (current?.version ?? null);
   if (error.code === 'conflict' && isRecord(data.changed_since)) {
@@ -97,8 +97,8 @@ async function confirmToken(
   const answer = await registry.call('revert_post', args, ctx);
   if (!answer.isError) return null;
   const error = errorOf(answer);
-  return error.code === 'confirmation_required' && typeof error.data?.confirm_token === 'string'
-    ? error.data.confirm_token
+  return error.code === 'confirmation_required' && typeof error.confirm_token === 'string'
+    ? error.confirm_token
     : null;
 }
 
