@@ -254,7 +254,7 @@ function revertNotice(r: RevertState, id: string, csrf: string): SafeHtml {
     case 'conflict':
       return html`<div id="result" class="notice warn" role="alert">
         <h2>The post changed since this write</h2>
-        <p>${r.message}</p>
+        <p class="small muted">${r.message}</p>
         ${
           r.changes.length
             ? html`<p class="small">What changed since (value written then → value now):</p>

@@ -31,8 +31,10 @@ export interface BodyHint {
 }
 
 const BODY_FIELDS = new Set(['body', 'content', 'text', 'html', 'markdown']);
-// Past this many edits a word diff costs more than it explains: before/after instead (and it bounds CPU).
-const MAX_EDIT_LENGTH = 4000;
+// Past this many edits (or this much time) a word diff costs more than it explains: before/after
+// instead. Both bound the CPU one page view can take, whatever a post holds.
+const MAX_EDIT_LENGTH = 1500;
+const DIFF_TIMEOUT_MS = 150;
 
 /** The readable diff of every field a journal entry changed, in the entry's field order. */
 export function diffEntryFields(
@@ -83,7 +85,7 @@ function markupFormat(field: string, a: string, b: string, body?: BodyHint): 'ht
 }
 
 function words(a: string, b: string): DiffPart[] | undefined {
-  const changes = diffWordsWithSpace(a, b, { maxEditLength: MAX_EDIT_LENGTH });
+  const changes = diffWordsWithSpace(a, b, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });
   if (!changes) return undefined;
   return changes.map((c) => ({
     kind: c.added ? 'added' : c.removed ? 'removed' : 'same',

@@ -122,7 +122,7 @@ function row(e: JournalEntry, filters: ListFilters, now: number): SafeHtml {
       <a href="${BASE}/writes/${encodeURIComponent(e.journal_id)}" aria-label="Open write ${e.journal_id}"
         >${ago(e.at, now)}</a
       >
-      <div class="muted small">${formatTime(e.at)}</div>
+      <div class="muted small nowrap">${formatTime(e.at)}</div>
     </td>
     <td class="title" data-label="Post">
       <a href="${BASE}/writes/${encodeURIComponent(e.journal_id)}">${title}</a>
@@ -131,7 +131,13 @@ function row(e: JournalEntry, filters: ListFilters, now: number): SafeHtml {
         <a class="muted" href="${listHref({ ...filters, provider: e.provider, post_id: e.post_id })}"
           >${e.post_id}</a
         >${live ? html` · <a href="${live}" rel="noopener noreferrer nofollow" target="_blank">live ↗</a>` : ''}
-        · ${e.tool.replace(`${e.provider}_`, '')}
+        ·
+        ${
+          e.reverts
+            ? html`revert of
+                <a class="muted mono" href="${BASE}/writes/${encodeURIComponent(e.reverts)}">${e.reverts}</a>`
+            : e.tool.replace(`${e.provider}_`, '')
+        }
       </div>
     </td>
     <td data-label="Who">

@@ -150,7 +150,8 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
     const provider = text('provider');
     const outcome = text('outcome');
     const filters: ListFilters = {
-      provider: provider && providers.includes(provider) ? provider : undefined,
+      // Any provider id, not only the enabled ones: the journal may hold writes from another configuration.
+      provider: provider && /^[a-z0-9_]{1,40}$/.test(provider) ? provider : undefined,
       post_id: text('post'),
       client_name: text('client'),
       principal: text('principal'),
@@ -165,7 +166,11 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
       if (!cursor) throw err;
       page = await deps.store.query({ ...filters, limit: pageSize });
     }
-    sendPage(res, 200, listView(chrome, page, filters, providers, Boolean(cursor)));
+    const choices =
+      filters.provider && !providers.includes(filters.provider)
+        ? [...providers, filters.provider]
+        : providers;
+    sendPage(res, 200, listView(chrome, page, filters, choices, Boolean(cursor)));
   }
 
   async function showEntry(

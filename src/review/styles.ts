@@ -35,6 +35,9 @@ header.top .brand span { color: var(--muted); font-weight: 400; }
 header.top .who { margin-left: auto; color: var(--muted); font-size: .9rem; display: flex; gap: .75rem; align-items: center; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 h1 { font-size: 1.45rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
+h1 a { color: inherit; text-decoration-thickness: 1px; text-underline-offset: 3px; }
+h1 a::after { content: ' ↗'; color: var(--muted); font-size: .8em; }
+form.panel p { margin-top: 0; }
 h2 { font-size: 1.05rem; margin: 1.75rem 0 .6rem; }
 .sub { color: var(--muted); margin: 0 0 1rem; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; }
@@ -60,6 +63,7 @@ table.writes th { font-size: .78rem; text-transform: uppercase; letter-spacing: 
 table.writes tbody tr:hover { background: color-mix(in srgb, var(--accent) 5%, transparent); }
 table.writes td.title > a { font-weight: 600; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .small { font-size: .85rem; }
 .mono, code, pre { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: .86rem; }
 .fields { display: flex; flex-wrap: wrap; gap: .25rem; }

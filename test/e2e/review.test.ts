@@ -176,10 +176,6 @@ describe.each(STORES)('review page in a real browser ($kind store)', (store) => 
     await page.fill('#f-principal', 'alice');
     await Promise.all([page.waitForURL(/principal=alice/), page.click('form.filters button[type=submit]')]);
     await expect.poll(() => rows.count()).toBe(2);
-    if (SHOTS) {
-      await page.goto(`${base}/review`);
-      await page.screenshot({ path: `${DOCS}/review-list.png` });
-    }
   });
 
   it('opens one write: word and rendered-text diffs, the request sent, the post now', async () => {
@@ -227,6 +223,7 @@ describe.each(STORES)('review page in a real browser ($kind store)', (store) => 
     expect(still.title).toBe('Webinar: Dashboards That Get Read (new date)');
     if (SHOTS) {
       await page.setViewportSize({ width: 390, height: 844 });
+      await page.mouse.wheel(0, -10_000);
       await page.screenshot({ path: `${DOCS}/review-phone.png` });
       await page.setViewportSize({ width: 1280, height: 900 });
     }
@@ -234,6 +231,10 @@ describe.each(STORES)('review page in a real browser ($kind store)', (store) => 
     await expect.poll(() => page.textContent('#result')).toContain('Reverted');
     const after = await callOk(cursor, 'flowcms_get_post', { id: 'c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f' });
     expect(after.title).toBe('Webinar: Dashboards That Get Read');
+    if (SHOTS) {
+      await page.goto(`${base}/review`);
+      await page.screenshot({ path: `${DOCS}/review-list.png` });
+    }
   });
 
   it('shows hostile post content as text: no script, handler or javascript: link runs', async () => {
