@@ -96,7 +96,8 @@ export async function startHttpServer(env: Record<string, string>, args: string[
     },
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-      if (child.exitCode === null) {
+      // A child killed by a signal has a null exitCode but a signalCode: it is gone already.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
