@@ -5,17 +5,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Page } from 'playwright-core';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { createTestStore, storeKinds } from '../helpers/stores.js';
 import {
   baseEnv,
   callOk,
   SERVER_ENTRY,
   startHttpServer,
   startTestSandbox,
-  tempDataDir,
   type HttpServer,
 } from '../helpers/harness.js';
 
@@ -24,36 +23,7 @@ const BOT = `bot-${randomBytes(12).toString('hex')}`;
 const SHOTS = process.env.REVIEW_SCREENSHOTS === '1';
 const DOCS = resolve(import.meta.dirname, '../../docs');
 
-/** The stores the page is proven against: SQLite always, PostgreSQL when a test server is given. */
-const STORES: { kind: string; env: () => Promise<{ env: Record<string, string>; drop(): Promise<void> }> }[] =
-  [{ kind: 'sqlite', env: async () => ({ env: {}, drop: async () => undefined }) }];
-const PG_URL = process.env.POST_EDITOR_TEST_DATABASE_URL;
-if (PG_URL) {
-  STORES.push({
-    kind: 'postgres',
-    async env() {
-      // A database of our own per run: the list must show exactly the writes this test made.
-      const name = `pe_review_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(PG_URL);
-      url.pathname = `/${name}`;
-      return {
-        env: { POST_EDITOR_DATABASE_URL: url.href },
-        async drop() {
-          const again = new pg.Client({ connectionString: PG_URL });
-          await again.connect();
-          await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await again.end();
-        },
-      };
-    },
-  });
-}
-
-describe.each(STORES)('review page in a real browser ($kind store)', (store) => {
+describe.each(storeKinds())('review page in a real browser (%s store)', (kind) => {
   let sandbox: Sandbox;
   let server: HttpServer;
   let env: Record<string, string>;
@@ -68,12 +38,11 @@ describe.each(STORES)('review page in a real browser ($kind store)', (store) => 
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    const db = await store.env();
-    drop = db.drop;
+    const store = await createTestStore(kind);
+    drop = store.drop;
     env = baseEnv({
       ...sandbox.env,
-      ...db.env,
-      POST_EDITOR_DATA_DIR: tempDataDir(),
+      ...store.env,
       MCP_HTTP_TOKENS: `alice:${ALICE},ci-bot:${BOT}`,
     });
     server = await startHttpServer(env, ['--stateful']);
