@@ -151,7 +151,8 @@ function printSandboxBanner(url: string, auth: boolean): void {
     `\npost-editor-mcp is serving the SANDBOX (sample posts, nothing leaves this machine) at\n\n  ${url}\n\n` +
       `Paste into your MCP client's configuration${auth ? ' (add the Authorization: Bearer header)' : ''}:\n\n` +
       JSON.stringify(config, null, 2) +
-      `\n\nOr try it: npx @modelcontextprotocol/inspector --transport http --server-url ${url}\nPress Ctrl+C to stop.\n\n`,
+      `\n\nOr try it: npx @modelcontextprotocol/inspector --transport http --server-url ${url}\n` +
+      `See what agents changed, and revert: ${url.replace(/\/mcp$/, '/review')}\nPress Ctrl+C to stop.\n\n`,
   );
 }
 

@@ -13,5 +13,6 @@ export function reviewPageFor(app: App, announce: (line: string) => void): Promi
     announceLoginToken: (token) => announce(`Review page one-time login token: ${token}`),
     serverVersion: SERVER_VERSION,
     confirmPolicy: app.config.confirm,
+    trustProxy: app.config.http.trustProxy,
   });
 }

@@ -26,6 +26,8 @@ export interface ReviewDeps {
   serverVersion: string;
   /** POST_EDITOR_CONFIRM: whether a forced revert asks for a confirm token. */
   confirmPolicy: 'destructive' | 'never';
+  /** Behind a TLS-terminating proxy (MCP_HTTP_TRUST_PROXY): X-Forwarded-Proto https makes cookies Secure. */
+  trustProxy?: boolean;
   /** Rows per page of the list. */
   pageSize?: number;
 }
@@ -55,7 +57,7 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || BASE;
-    const secure = isTls(req);
+    const secure = isTls(req) || (deps.trustProxy === true && forwardedHttps(req));
     if (path === `${BASE}/assets/review.css` && req.method === 'GET')
       return sendAsset(res, 'text/css', REVIEW_CSS);
     if (req.method === 'POST' && !sameOriginPost(req)) {
@@ -316,6 +318,11 @@ function notAllowed(res: ServerResponse): void {
   sendPage(res, 405, message('Not allowed', 'This page does not answer that method.'), {
     allow: 'GET, POST',
   });
+}
+
+function forwardedHttps(req: IncomingMessage): boolean {
+  const proto = req.headers['x-forwarded-proto'];
+  return (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim() === 'https';
 }
 
 function isTls(req: IncomingMessage): boolean {

@@ -24,7 +24,12 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
   // The review page (ADR 0120): same Host/Origin checks, its own login; off with MCP_HTTP_REVIEW=false.
   const review = cfg.review
-    ? await reviewPageFor(app, (line) => process.stderr.write(line + '\n'))
+    ? await reviewPageFor(app, (line) =>
+        // A JSON line like the logs around it, but written here: a login token must not reach a log file.
+        process.stderr.write(
+          JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: line }) + '\n',
+        ),
+      )
     : undefined;
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
   const principals = cfg.tokens.map((t) => ({ label: t.label, digest: sha256(t.token) }));

@@ -166,7 +166,9 @@ describe.each(storeKinds())('review page in a real browser (%s store)', (kind) =
 
   it('reverts a write with one click and shows the result in place', async () => {
     await page.goto(`${base}/review/writes/${journal.rebel}`);
-    await page.click('text=Revert this write');
+    // By keyboard: the button is a native one, reachable and pressed without a mouse.
+    await page.focus('button.danger');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.textContent('#result')).toContain('Reverted');
     expect(await page.textContent('#result')).toContain('subheadline');
     const post = await callOk(cursor, 'rebelmouse_get_post', { id: '2668412345', include_raw: true });
