@@ -125,12 +125,12 @@ function row(e: JournalEntry, filters: ListFilters, now: number): SafeHtml {
       <div class="muted small nowrap">${formatTime(e.at)}</div>
     </td>
     <td class="title" data-label="Post">
-      <a href="${BASE}/writes/${encodeURIComponent(e.journal_id)}">${title}</a>
+      ${live ? html`<a href="${live}" rel="noopener noreferrer nofollow" target="_blank" title="Open the live post">${title}<span aria-hidden="true"> ↗</span></a>` : html`<strong>${title}</strong>`}
       <div class="muted small">
         <a class="muted" href="${listHref({ ...filters, provider: e.provider })}">${e.provider}</a> ·
         <a class="muted" href="${listHref({ ...filters, provider: e.provider, post_id: e.post_id })}"
           >${e.post_id}</a
-        >${live ? html` · <a href="${live}" rel="noopener noreferrer nofollow" target="_blank">live ↗</a>` : ''}
+        >
         ·
         ${
           e.reverts
@@ -149,6 +149,13 @@ function row(e: JournalEntry, filters: ListFilters, now: number): SafeHtml {
     <td data-label="Fields">
       <span class="fields">${fields.map((f) => html`<span class="chip mono">${f}</span>`)}</span>
     </td>
-    <td data-label="Outcome">${badge(e)}</td>
+    <td data-label="Outcome">
+      ${badge(e)}
+      <div class="small">
+        <a href="${BASE}/writes/${encodeURIComponent(e.journal_id)}" aria-label="Review write ${e.journal_id}"
+          >Review →</a
+        >
+      </div>
+    </td>
   </tr>`;
 }

@@ -61,7 +61,8 @@ table.writes { width: 100%; border-collapse: collapse; background: var(--panel);
 table.writes th, table.writes td { text-align: left; padding: .6rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.writes th { font-size: .78rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 650; }
 table.writes tbody tr:hover { background: color-mix(in srgb, var(--accent) 5%, transparent); }
-table.writes td.title > a { font-weight: 600; }
+table.writes td.title > a, table.writes td.title > strong { font-weight: 600; }
+table.writes td .small { margin-top: .15rem; }
 .muted { color: var(--muted); }
 .nowrap { white-space: nowrap; }
 .small { font-size: .85rem; }
