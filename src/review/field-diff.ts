@@ -56,7 +56,7 @@ export function diffField(field: string, before: unknown, after: unknown, body?:
       const toText = format === 'html' ? htmlToText : markdownToText;
       const [textA, textB] = [toText(a), toText(b)];
       const parts = words(textA, textB);
-      const source = words(a, b);
+      const source = markupTokens(a, b);
       if (parts && source) {
         return { field, kind: 'rendered', format, parts, source, markupOnly: textA === textB };
       }
@@ -65,9 +65,13 @@ export function diffField(field: string, before: unknown, after: unknown, body?:
       if (parts) return { field, kind: 'text', parts };
     }
   }
-  if (isStringList(before) && isStringList(after)) {
+  const changes =
+    isStringList(before) && isStringList(after)
+      ? diffArrays(before ?? [], after ?? [], { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS })
+      : undefined;
+  if (changes) {
     const items: DiffPart[] = [];
-    for (const change of diffArrays(before ?? [], after ?? [])) {
+    for (const change of changes) {
       const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
       for (const text of change.value) items.push({ kind, text });
     }
@@ -90,6 +94,20 @@ function words(a: string, b: string): DiffPart[] | undefined {
   return changes.map((c) => ({
     kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
     text: c.value,
+  }));
+}
+
+/** A diff of markup where a whole tag (with its attributes) is one token, so a changed href reads as one change. */
+function markupTokens(a: string, b: string): DiffPart[] | undefined {
+  const split = (text: string) => text.match(/<[^>]*>?|[^<\s]+|\s+/g) ?? [];
+  const changes = diffArrays(split(a), split(b), {
+    maxEditLength: MAX_EDIT_LENGTH,
+    timeout: DIFF_TIMEOUT_MS,
+  });
+  if (!changes) return undefined;
+  return changes.map((c) => ({
+    kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
+    text: c.value.join(''),
   }));
 }
 

@@ -141,7 +141,7 @@ function row(e: JournalEntry, filters: ListFilters, now: number): SafeHtml {
       </div>
     </td>
     <td data-label="Who">
-      <a href="${listHref({ ...filters, client_name: e.actor?.client_name ?? undefined })}">${who.client}</a>
+      ${e.actor?.client_name ? html`<a href="${listHref({ ...filters, client_name: e.actor.client_name })}">${who.client}</a>` : html`<span class="muted">${who.client}</span>`}
       <div class="muted small">
         ${who.principal ? html`token <a class="muted" href="${listHref({ ...filters, principal: who.principal })}">${who.principal}</a> · ` : ''}${who.transport ?? ''}
       </div>
