@@ -89,19 +89,23 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams | 
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** Whether the request's Origin names the host it was sent to (the page's own origin, wherever it is deployed). */
+export function originIsThisHost(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A form post must come from this page: the browser's Origin (or Sec-Fetch-Site) has to name this very
  * host. Clients that send neither are not browsers, and still need the CSRF token.
  */
 export function sameOriginPost(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin !== undefined) {
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
-  }
+  if (req.headers.origin !== undefined) return originIsThisHost(req);
   const site = req.headers['sec-fetch-site'];
   return site === undefined || site === 'same-origin' || site === 'none';
 }

@@ -5,6 +5,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../core/env.js';
 import { reviewPageFor } from '../review/mount.js';
+import { originIsThisHost } from '../review/http-util.js';
 import { isReviewPath } from '../review/page.js';
 import { createServer, type App } from '../server.js';
 import { RateLimiter } from './rate-limit.js';
@@ -75,7 +76,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
           });
     }
     if (review && isReviewPath(url.pathname)) {
-      if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
+      // The page's own origin is always allowed: a deployed server's forms post back to itself.
+      if (!originAllowed(req.headers.origin, cfg.allowedOrigins) && !originIsThisHost(req))
         return sendJson(res, 403, { error: 'Origin not allowed' });
       return review.handle(req, res, url);
     }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -7,6 +7,7 @@ import { Redactor } from '../../src/core/redact.js';
 import { ToolRegistry } from '../../src/core/tool.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { ReviewAuth } from '../../src/review/auth.js';
+import { originIsThisHost, sameOriginPost } from '../../src/review/http-util.js';
 import { createReviewPage } from '../../src/review/page.js';
 import type { Actor } from '../../src/store/types.js';
 import { MemoryStore } from '../helpers/memory-store.js';
@@ -148,6 +149,20 @@ describe('review page logic (in-memory store double)', () => {
     expect(page).toContain('PATCH /posts/post-3/');
     expect(page).toContain('not enabled on this server');
     expect(page).not.toContain('Revert this write');
+  });
+});
+
+describe('review origin checks', () => {
+  const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+  it("accepts the page's own origin wherever it is deployed, and only that for form posts", () => {
+    expect(originIsThisHost(req({ host: 'mcp.example.com', origin: 'https://mcp.example.com' }))).toBe(true);
+    expect(originIsThisHost(req({ host: 'mcp.example.com', origin: 'https://evil.example' }))).toBe(false);
+    expect(originIsThisHost(req({ host: 'mcp.example.com', origin: 'null' }))).toBe(false);
+    expect(sameOriginPost(req({ host: 'mcp.example.com', origin: 'https://mcp.example.com' }))).toBe(true);
+    expect(sameOriginPost(req({ host: 'mcp.example.com', 'sec-fetch-site': 'cross-site' }))).toBe(false);
+    expect(
+      sameOriginPost(req({ host: 'mcp.example.com', origin: 'https://mcp.example.com.evil.example' })),
+    ).toBe(false);
   });
 });
 
