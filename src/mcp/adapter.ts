@@ -7,7 +7,9 @@ import {
   type Result,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { deriveActor } from '../core/actor.js';
 import type { ToolContext } from '../core/tool.js';
+import type { Actor } from '../store/types.js';
 import { SERVER_VERSION, type App } from '../server.js';
 
 // The one module that builds MCP protocol objects from the SDK (ADR 0110): the transports hand it
@@ -29,7 +31,10 @@ const noValidator: jsonSchemaValidator = {
  * to answer another method: the SDK then refuses unknown methods itself, synchronously, which its HTTP
  * entry maps to 404 as the 2026-07-28 transport requires (our fallback's answer would be a 200).
  */
-export function createMcpServer(app: App, options: { rawToolCalls?: boolean } = {}): McpServer {
+export function createMcpServer(
+  app: App,
+  options: { rawToolCalls?: boolean; transport?: Actor['transport'] } = {},
+): McpServer {
   const mcp = new McpServer(
     { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
     { instructions: app.instructions, jsonSchemaValidator: noValidator },
@@ -44,13 +49,30 @@ export function createMcpServer(app: App, options: { rawToolCalls?: boolean } = 
   // bare -32602 instead of our invalid_input and dropping a "__proto__" key we must refuse (ADR 0050).
   if (options.rawToolCalls === false) return mcp;
   mcp.server.fallbackRequestHandler = (request, ctx) => {
-    if (request.method === 'tools/call') return callTool(app, request, ctx);
+    if (request.method === 'tools/call') {
+      // Who asked, for the journal: per-request clientInfo (2026-07-28) or initialize's (2025 era),
+      // and over HTTP the label of the bearer token (the transport passes it as authInfo.clientId).
+      const actor = deriveActor({
+        transport: options.transport ?? 'stdio',
+        principal: ctx.http?.authInfo?.clientId,
+        // The 2025 era's clientInfo lives only in initialize's answer; 2026-07-28 sends it in _meta (above).
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- the supported source for 2025-era connections
+        clientInfo: mcp.server.getClientVersion(),
+        meta: isRecord(request.params) ? request.params._meta : undefined,
+      });
+      return callTool(app, request, ctx, actor);
+    }
     return Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found'));
   };
   return mcp;
 }
 
-async function callTool(app: App, request: JSONRPCRequest, ctx: ServerContext): Promise<Result> {
+async function callTool(
+  app: App,
+  request: JSONRPCRequest,
+  ctx: ServerContext,
+  actor: Actor,
+): Promise<Result> {
   const params: Record<string, unknown> = isRecord(request.params) ? request.params : {};
   const name = params.name;
   if (typeof name !== 'string' || !app.registry.get(name)) {
@@ -66,6 +88,7 @@ async function callTool(app: App, request: JSONRPCRequest, ctx: ServerContext): 
   const progressToken = meta?.progressToken;
   const toolCtx: ToolContext = {
     signal: ctx.mcpReq.signal,
+    actor,
     async progress(progress, total, message) {
       if (typeof progressToken !== 'string' && typeof progressToken !== 'number') return;
       await ctx.mcpReq

@@ -1,6 +1,7 @@
 import {
   SUPPORTED_PROTOCOL_VERSIONS,
   classifyInboundRequest,
+  type AuthInfo,
   type JSONRPCMessage,
   type JSONRPCRequest,
   type Transport,
@@ -42,11 +43,11 @@ class ExchangeHub implements Transport {
   }
 
   /** Hands one request to the protocol server and resolves with its answer, under the caller's id. */
-  exchange(request: JSONRPCRequest): Promise<JSONRPCMessage> {
+  exchange(request: JSONRPCRequest, authInfo?: AuthInfo): Promise<JSONRPCMessage> {
     const internal = ++this.next;
     return new Promise((done) => {
       this.waiting.set(internal, { id: request.id, done });
-      this.onmessage?.({ ...request, id: internal });
+      this.onmessage?.({ ...request, id: internal }, authInfo && { authInfo });
     });
   }
 }
@@ -60,6 +61,7 @@ export interface SharedMcp {
   answer(
     body: unknown,
     headers: Record<string, string | string[] | undefined>,
+    authInfo?: AuthInfo,
   ): Promise<JSONRPCMessage> | undefined;
   close(): Promise<void>;
 }
@@ -68,11 +70,14 @@ export interface SharedMcp {
 export function createSharedMcp(app: App): SharedMcp {
   const hubs = { modern: new ExchangeHub(), legacy: new ExchangeHub() };
   const handles: StdioServerHandle[] = [
-    serveStdio(() => createMcpServer(app), { transport: hubs.modern, legacy: 'reject' }),
-    serveStdio(() => createMcpServer(app), { transport: hubs.legacy }),
+    serveStdio(() => createMcpServer(app, { transport: 'http' }), {
+      transport: hubs.modern,
+      legacy: 'reject',
+    }),
+    serveStdio(() => createMcpServer(app, { transport: 'http' }), { transport: hubs.legacy }),
   ];
   return {
-    answer(body, headers) {
+    answer(body, headers, authInfo) {
       if (!isPlainRequest(body) || !acceptsJson(headers)) return undefined;
       const header = (name: string) => {
         const value = headers[name];
@@ -92,7 +97,7 @@ export function createSharedMcp(app: App): SharedMcp {
       if (route.kind === 'legacy') {
         // The 2025 transport refuses a version header it does not know: leave that to it.
         const known = !protocolVersionHeader || SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersionHeader);
-        return route.reason === 'http-method' || !known ? undefined : hubs.legacy.exchange(body);
+        return route.reason === 'http-method' || !known ? undefined : hubs.legacy.exchange(body, authInfo);
       }
       if (route.messageKind !== 'request') return undefined;
       // The modern entry requires the standard headers to be present and to mirror the body
@@ -102,7 +107,7 @@ export function createSharedMcp(app: App): SharedMcp {
         typeof params === 'object' && params !== null && 'name' in params ? params.name : undefined;
       if (!protocolVersionHeader || mcpMethodHeader?.trim() !== body.method) return undefined;
       if (body.method === 'tools/call' && mcpNameHeader?.trim() !== toolName) return undefined;
-      return hubs.modern.exchange(body);
+      return hubs.modern.exchange(body, authInfo);
     },
     close: async () => {
       await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
