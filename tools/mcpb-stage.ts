@@ -75,11 +75,16 @@ export function stageBundle(options: { log?: (line: string) => void; root?: stri
   writeFileSync(join(dir, 'package.json'), JSON.stringify(withoutScripts, null, 2) + '\n');
   cpSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
   log(`installing production dependencies in ${dir}`);
-  execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    'npm',
+    ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  finishInstall(join(dir, 'node_modules'), join(ROOT, 'node_modules'), dir, log);
   // The lockfiles are install-time files; the shipped package.json lists runtime dependencies only.
   rmSync(join(dir, 'package-lock.json'));
   rmSync(join(dir, 'node_modules', '.package-lock.json'), { force: true });
@@ -100,6 +105,63 @@ export function stageBundle(options: { log?: (line: string) => void; root?: stri
     nativeModules,
     bundleName: `${pkg.name}-${pkg.version}${suffix}.mcpb`,
   };
+}
+
+/**
+ * Runs the install scripts an `--ignore-scripts` install skipped, except that a native addon already
+ * compiled in `built` (the working copy's node_modules: same package, same version, this platform) is
+ * copied instead of compiled again: a source build of better-sqlite3 takes minutes. Anything else with
+ * an install script is rebuilt by npm as usual.
+ */
+export function finishInstall(
+  nodeModules: string,
+  built: string,
+  cwd: string,
+  log: (line: string) => void = () => undefined,
+): void {
+  const rebuild: string[] = [];
+  for (const name of packagesIn(nodeModules)) {
+    const pkg = join(nodeModules, name);
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as PackageJson & {
+      scripts?: Record<string, string>;
+    };
+    const scripts = manifest.scripts ?? {};
+    if (!scripts.preinstall && !scripts.install && !scripts.postinstall) continue;
+    const from = join(built, name);
+    const fromManifest = existsSync(join(from, 'package.json'))
+      ? (JSON.parse(readFileSync(join(from, 'package.json'), 'utf8')) as PackageJson)
+      : undefined;
+    const release = join(from, 'build', 'Release');
+    if (
+      existsSync(join(pkg, 'binding.gyp')) &&
+      fromManifest?.version === manifest.version &&
+      existsSync(release) &&
+      readdirSync(release).some((f) => f.endsWith('.node'))
+    ) {
+      log(`reusing the compiled addon of ${name}@${manifest.version}`);
+      mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
+      for (const f of readdirSync(release).filter((f) => f.endsWith('.node')))
+        cpSync(join(release, f), join(pkg, 'build', 'Release', f));
+    } else rebuild.push(name);
+  }
+  if (rebuild.length === 0) return;
+  log(`running the install scripts of ${rebuild.join(', ')}`);
+  execFileSync('npm', ['rebuild', ...rebuild, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Package names (scoped ones as `@scope/name`) directly under a node_modules folder. */
+function packagesIn(nodeModules: string): string[] {
+  if (!existsSync(nodeModules)) return [];
+  return readdirSync(nodeModules, { withFileTypes: true }).flatMap((d) => {
+    if (!d.isDirectory() || d.name.startsWith('.')) return [];
+    if (!d.name.startsWith('@')) return existsSync(join(nodeModules, d.name, 'package.json')) ? [d.name] : [];
+    return readdirSync(join(nodeModules, d.name), { withFileTypes: true })
+      .filter((s) => s.isDirectory() && existsSync(join(nodeModules, d.name, s.name, 'package.json')))
+      .map((s) => `${d.name}/${s.name}`);
+  });
 }
 
 /**
