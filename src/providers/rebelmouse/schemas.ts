@@ -37,7 +37,7 @@ export const rebelmouseUpdateInput = z.strictObject({
     .refine((v) => v.trim() !== '', { error: 'must not be blank (RebelMouse requires a headline)' })
     .optional()
     .describe('required by RebelMouse'),
-  subheadline: text.optional(),
+  subheadline: text.optional().describe('subheadline'),
   body: text.optional().describe('HTML'),
   basename: text.optional().describe('URL slug; null: derived from headline'),
   type: z
@@ -45,7 +45,7 @@ export const rebelmouseUpdateInput = z.strictObject({
     .nullable()
     .optional()
     .describe('per site; null: derived (image, video or page)'),
-  tags: names.optional(),
+  tags: names.optional().describe('tags'),
   primary_tag: text.optional().describe('one of tags'),
   sections: names.nullable().optional().describe('section titles ("Home" = homepage)'),
   primary_section: text.optional().describe('section title'),
@@ -54,16 +54,16 @@ export const rebelmouseUpdateInput = z.strictObject({
   image_id: imageId.optional().describe('Image API id'),
   image_external: text.optional().describe('external lead image URL'),
   photo_credit: text.optional().describe('lead image credit'),
-  photo_caption: text.optional(),
-  manual_image_crops: crops.optional(),
+  photo_caption: text.optional().describe('caption'),
+  manual_image_crops: crops.optional().describe('crops'),
   teaser_image_id: imageId.optional().describe('teaser image'),
-  teaser_photo_credit: text.optional(),
-  teaser_photo_caption: text.optional(),
-  teaser_manual_image_crops: crops.optional(),
+  teaser_photo_credit: text.optional().describe('credit'),
+  teaser_photo_caption: text.optional().describe('caption'),
+  teaser_manual_image_crops: crops.optional().describe('crops'),
   social_teaser_image_id: imageId.optional().describe('social teaser image'),
-  social_teaser_photo_credit: text.optional(),
-  social_teaser_photo_caption: text.optional(),
-  social_teaser_manual_image_crops: crops.optional(),
+  social_teaser_photo_credit: text.optional().describe('credit'),
+  social_teaser_photo_caption: text.optional().describe('caption'),
+  social_teaser_manual_image_crops: crops.optional().describe('crops'),
   media: text.optional().describe('lead media HTML'),
   video: text.check(checkVideoUrl).optional().describe('embeddable URL (iframe src)'),
   listicle: z.array(object()).nullable().optional().describe('body needs a <listicle> tag'),
