@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseButterError } from '../../src/providers/buttercms/errors.js';
 import { normalizeButterPost, editableButterFields } from '../../src/providers/buttercms/normalize.js';
 import { butterPostSchema, butterSlug, butterUpdateInput } from '../../src/providers/buttercms/schemas.js';
 import { remoteImages } from '../../src/providers/buttercms/api.js';
@@ -56,5 +57,17 @@ describe('ButterCMS normalizer', () => {
 
   it('reads an unknown status as unknown', () => {
     expect(normalizeButterPost({ ...raw, status: 'weird' }).status).toBe('unknown');
+  });
+});
+
+describe('ButterCMS error parser', () => {
+  it('reads detail, error and per-field lists, naming the first field', () => {
+    expect(parseButterError({ detail: 'Not found.' })).toEqual({ message: 'Not found.' });
+    expect(parseButterError({ error: 'Bad token' })).toEqual({ message: 'Bad token' });
+    expect(parseButterError({ title: ['This field is required.'], slug: ['Taken.'] })).toEqual({
+      message: 'title: This field is required.; slug: Taken.',
+      field: 'title',
+    });
+    expect(parseButterError({ ok: true })).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseFlowError } from '../../src/providers/flowcms/errors.js';
 import {
   bodyFormatOf,
   normalizeFlowPost,
@@ -65,5 +66,29 @@ describe('FlowCMS normalizer', () => {
   it('refuses success:false and returns undefined for a body without a post', () => {
     expect(() => unwrapFlowPost({ success: false })).toThrow(/success:false/);
     expect(unwrapFlowPost([1, 2])).toBeUndefined();
+  });
+});
+
+describe('FlowCMS error parser', () => {
+  it('keeps the error code apart from the message and names the first field', () => {
+    expect(
+      parseFlowError({
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: 'Invalid input',
+          details: [{ field: 'title', message: 'too long' }],
+        },
+      }),
+    ).toEqual({ code: 'VALIDATION_ERROR', message: 'Invalid input — title: too long', field: 'title' });
+    expect(parseFlowError({ error: { code: 'RATE_LIMITED', retry_after: 3 } })).toEqual({
+      code: 'RATE_LIMITED',
+      message: 'retry after 3 s',
+    });
+    expect(parseFlowError({ errors: { slug: ['taken'] } })).toEqual({
+      message: 'slug: taken',
+      field: 'slug',
+    });
+    expect(parseFlowError({ message: 'Not found' })).toEqual({ message: 'Not found' });
+    expect(parseFlowError({})).toBeUndefined();
   });
 });

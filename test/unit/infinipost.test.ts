@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyInfinipostError, parseInfinipostError } from '../../src/providers/infinipost/errors.js';
 import {
   normalizeInfinipostPost,
   editableInfinipostFields,
@@ -73,5 +74,29 @@ describe('Infinipost normalizer', () => {
   it('reads an unknown status as unknown and gives the editable caption back', () => {
     expect(normalizeInfinipostPost({ ...raw, status: 'mystery' }).status).toBe('unknown');
     expect(editableInfinipostFields(raw).caption).toBe('First line\nsecond');
+  });
+});
+
+describe('Infinipost error parser and classification', () => {
+  it('reads {error:{code,message}} and {error:"…"} as data', () => {
+    expect(parseInfinipostError({ error: { code: 'cannot_edit', message: 'Post already posted' } })).toEqual({
+      code: 'cannot_edit',
+      message: 'Post already posted',
+    });
+    expect(parseInfinipostError({ error: 'Unauthorized' })).toEqual({ message: 'Unauthorized' });
+    expect(parseInfinipostError({ error: {} })).toBeUndefined();
+  });
+
+  it('makes cannot_edit not_editable whatever the status, and leaves other codes to the status', () => {
+    const decided = classifyInfinipostError(409, { code: 'cannot_edit', message: 'Post already posted' });
+    expect(decided).toMatchObject({
+      code: 'not_editable',
+      message: 'Infinipost refused: Post already posted',
+      retryable: false,
+    });
+    expect(classifyInfinipostError(400, { code: 'cannot_edit', message: '' })?.message).toBe(
+      'Infinipost refused: cannot_edit',
+    );
+    expect(classifyInfinipostError(400, { code: 'validation_error', message: 'bad' })).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyPartooError, parsePartooError } from '../../src/providers/partoo/errors.js';
 import {
   normalizePartooPost,
   editablePartooFields,
@@ -129,5 +130,30 @@ describe('Partoo normalizer', () => {
       normalizePartooPost(post()).version,
     );
     expect(editablePartooFields(post()).title).toBeNull();
+  });
+});
+
+describe('Partoo error parser and classification', () => {
+  it('reads the field Partoo keyed its message by, past the webargs location', () => {
+    expect(parsePartooError({ error: { json: { schedule_time: ['Too soon.'] } } })).toEqual({
+      message: 'schedule_time: Too soon.',
+      field: 'schedule_time',
+    });
+    expect(parsePartooError({ errors: { json: 'Resource not found' } })).toEqual({
+      message: 'Resource not found',
+    });
+    expect(parsePartooError('<html>')).toBeUndefined();
+    expect(parsePartooError({ unrelated: 1 })).toBeUndefined();
+  });
+
+  it('classifies only a 400 on schedule_time as its own invalid_input, naming the field', () => {
+    const error = { message: 'schedule_time: Too soon.', field: 'schedule_time' };
+    expect(classifyPartooError(400, error)).toMatchObject({
+      code: 'invalid_input',
+      field: 'schedule_time',
+      prefix: 'Partoo refused schedule_time.',
+    });
+    expect(classifyPartooError(400, { message: 'summary: Too long', field: 'summary' })).toBeUndefined();
+    expect(classifyPartooError(404, error)).toBeUndefined();
   });
 });

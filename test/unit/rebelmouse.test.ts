@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyRebelmouseError, parseRebelmouseError } from '../../src/providers/rebelmouse/errors.js';
 import { normalizeRebelmousePost, rebelmouseStatus } from '../../src/providers/rebelmouse/normalize.js';
 import { rebelmousePostSchema, rebelmouseUpdateInput } from '../../src/providers/rebelmouse/schemas.js';
 import { videoWarnings } from '../../src/providers/rebelmouse/rules.js';
@@ -56,5 +57,29 @@ describe('RebelMouse normalizer', () => {
 
   it('reads a draft_url as unpublished', () => {
     expect(rebelmouseStatus({ ...raw, draft_url: 'https://site.example/draft/42' })).toBe('unpublished');
+  });
+});
+
+describe('RebelMouse error parser and classification', () => {
+  it('joins status.messages and falls back to detail', () => {
+    expect(
+      parseRebelmouseError({ status: { code: null, messages: ['API key is not valid'] }, data: null }),
+    ).toEqual({
+      message: 'API key is not valid',
+    });
+    expect(parseRebelmouseError({ status: { code: 'E1', messages: ['a', 'b'] } })).toEqual({
+      message: 'a; b',
+      code: 'E1',
+    });
+    expect(parseRebelmouseError({ detail: 'Not found.' })).toEqual({ message: 'Not found.' });
+    expect(parseRebelmouseError(null)).toBeUndefined();
+  });
+
+  it('makes only a 403 "API key is not valid" auth_failed', () => {
+    expect(classifyRebelmouseError(403, { message: 'API key is not valid' })).toEqual({
+      code: 'auth_failed',
+    });
+    expect(classifyRebelmouseError(403, { message: 'You cannot edit this post' })).toBeUndefined();
+    expect(classifyRebelmouseError(400, { message: 'API key is not valid' })).toBeUndefined();
   });
 });
