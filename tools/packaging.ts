@@ -138,7 +138,7 @@ export function mcpbManifest(): Record<string, unknown> {
     repository: { type: 'git', url: REPOSITORY },
     homepage: REPOSITORY,
     license: pkg.license,
-    keywords: ['cms', 'blog', 'posts', 'buttercms', 'partoo', 'rebelmouse', 'flowcms', 'infinipost'],
+    keywords: ['cms', 'blog', 'posts', ...PROVIDERS.map((p) => p.id)],
     server: {
       type: 'node',
       entry_point: 'dist/index.js',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ToolError } from '../core/errors.js';
+import { ToolError, type ErrorCode } from '../core/errors.js';
 import { errorFromResponse, type HttpClient, type HttpResponse } from '../core/http.js';
 import type { Redactor } from '../core/redact.js';
 import type { CallContext, PlannedRequest } from './types.js';
@@ -10,10 +10,29 @@ export interface ProviderClientOptions {
   redactor: Redactor;
   /** The auth headers for a read or a write (never put in a URL). */
   authHeaders(kind: 'read' | 'write'): Record<string, string>;
-  /** Extracts the provider's own error message from an error body. */
-  errorMessage(body: unknown): string | undefined;
+  /** Reads the provider's error body as data (never throws on an odd shape; undefined when unreadable). */
+  parseError(body: unknown): ProviderErrorData | undefined;
+  /** Overrides the status-based error code from the provider's own error data (e.g. its error code). */
+  classifyError?(status: number, error: ProviderErrorData): ErrorClassification | undefined;
   /** Extra request headers (e.g. a content type the provider insists on). */
   headers?: Record<string, string>;
+}
+
+/** A provider's error body as data: its own message, and its own error code and field when it names them. */
+export interface ProviderErrorData {
+  message: string;
+  code?: string;
+  field?: string;
+}
+
+/** What a provider's classifier decides: our code, and how the error reads (`message` replaces the text, `prefix` leads it). */
+export interface ErrorClassification {
+  code: ErrorCode;
+  message?: string;
+  prefix?: string;
+  field?: string;
+  hint?: string;
+  retryable?: boolean;
 }
 
 /** A provider's HTTP edge: base URL + path, auth headers, and non-2xx answers turned into ToolErrors. */
@@ -69,18 +88,41 @@ export class ProviderClient {
         },
       );
     }
-    throw errorFromResponse(res, safeMessage(this.opts.errorMessage, res.body), this.opts.redactor, kind);
+    const error = safeParse(this.opts.parseError, res.body);
+    const base = errorFromResponse(res, error && errorText(error), this.opts.redactor, kind);
+    const decided = error && this.opts.classifyError?.(res.status, error);
+    if (!decided) throw base;
+    const { code, message, prefix, field, hint, retryable } = decided;
+    throw new ToolError(
+      code,
+      this.opts.redactor.redact(message ?? (prefix ? `${prefix} ${base.message}` : base.message)),
+      {
+        ...base.details,
+        ...(field !== undefined && { field }),
+        ...(hint !== undefined && { hint }),
+        ...(retryable !== undefined && { retryable }),
+      },
+    );
   }
 }
 
-function safeMessage(extract: (body: unknown) => string | undefined, body: unknown): string | undefined {
+function safeParse(
+  parse: (body: unknown) => ProviderErrorData | undefined,
+  body: unknown,
+): ProviderErrorData | undefined {
   // A body that is not JSON (an HTML error page, plain text) is summarized by the core, never quoted raw.
   if (typeof body === 'string') return undefined;
   try {
-    return extract(body);
+    const error = parse(body);
+    return error && (error.message || error.code) ? error : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The provider's words as shown to the agent: its code leads, so `cannot_edit` stays visible. */
+function errorText(error: ProviderErrorData): string {
+  return [error.code, error.message].filter(Boolean).join(': ');
 }
 
 /** Throws provider_error when a 2xx body is not the JSON object we expect. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Emulator, EmulatorRequest, EmulatorResponse, Fault } from './emulator.js';
+import type { Emulator, EmulatorRequest, EmulatorResponse, EmulatorSpec, Fault } from './emulator.js';
 import { EMULATORS, type SandboxOptions } from './index.js';
 
 export interface Sandbox {
@@ -16,11 +16,11 @@ export interface Sandbox {
 
 const MAX_BODY = 2 * 1024 * 1024;
 
-/** Starts every emulator on one loopback HTTP server, each under /<provider>. */
+/** Starts every emulator (or the given ones) on one loopback HTTP server, each under /<provider>. */
 export async function startSandbox(
-  options: SandboxOptions & { port?: number; host?: string } = {},
+  options: SandboxOptions & { port?: number; host?: string; emulators?: readonly EmulatorSpec[] } = {},
 ): Promise<Sandbox> {
-  const entries = EMULATORS.map((e) => ({ spec: e, emulator: e.create(options) }));
+  const entries = (options.emulators ?? EMULATORS).map((e) => ({ spec: e, emulator: e.create(options) }));
   const byId = new Map(entries.map((e) => [e.spec.id, e.emulator]));
   const sockets = new Set<Socket>();
   // custom credential value → the emulator's default (filled in once the origin is known, below).

@@ -1,37 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import {
-  baseEnv,
-  callOk,
-  connectStdio,
-  eventually,
-  startTestSandbox,
-  toolError,
-  type StdioServer,
-} from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { callOk, eventually, toolError } from '../helpers/harness.js';
+import { useProviderServer } from '../helpers/provider-server.js';
 
-let sandbox: Sandbox;
-let server: StdioServer;
+const ctx = useProviderServer('buttercms');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  server = await connectStdio(
-    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'buttercms', POST_EDITOR_MAX_RETRIES: '2' }),
-  );
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.emulator('buttercms').reset());
-
-const butter = () => sandbox.emulator('buttercms');
+const butter = ctx.emulator;
 const call = (name: string, args: Record<string, unknown>) =>
-  server.client.callTool({ name, arguments: args });
+  ctx.server.client.callTool({ name, arguments: args });
 
 describe('ButterCMS end to end', () => {
   it('gets a post by slug, normalized, using the read token in a header', async () => {
-    const post = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+    const post = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     expect(post).toMatchObject({
       provider: 'buttercms',
       id: 'cold-brew-at-home',
@@ -49,7 +28,7 @@ describe('ButterCMS end to end', () => {
   });
 
   it('returns the raw ButterCMS object only when include_raw is true', async () => {
-    const post = await callOk(server.client, 'buttercms_get_post', {
+    const post = await callOk(ctx.server.client, 'buttercms_get_post', {
       id: 'cold-brew-at-home',
       include_raw: true,
     });
@@ -57,14 +36,14 @@ describe('ButterCMS end to end', () => {
   });
 
   it('lists published posts with an opaque cursor that walks every page', async () => {
-    const first = await callOk(server.client, 'buttercms_list_posts', { page_size: 4 });
+    const first = await callOk(ctx.server.client, 'buttercms_list_posts', { page_size: 4 });
     const posts = first.posts as { id: string; status: string }[];
     expect(posts).toHaveLength(4);
     expect(posts.every((p) => p.status === 'published')).toBe(true);
     const ids = posts.map((p) => p.id);
     let cursor = first.next_cursor as string | null;
     while (cursor) {
-      const page = await callOk(server.client, 'buttercms_list_posts', { cursor });
+      const page = await callOk(ctx.server.client, 'buttercms_list_posts', { cursor });
       ids.push(...(page.posts as { id: string }[]).map((p) => p.id));
       cursor = page.next_cursor as string | null;
     }
@@ -73,16 +52,16 @@ describe('ButterCMS end to end', () => {
   });
 
   it('includes drafts with preview and searches with query', async () => {
-    const all = await callOk(server.client, 'buttercms_list_posts', { page_size: 100, preview: true });
+    const all = await callOk(ctx.server.client, 'buttercms_list_posts', { page_size: 100, preview: true });
     expect((all.posts as unknown[]).length).toBe(12);
-    const found = await callOk(server.client, 'buttercms_list_posts', { query: 'espresso' });
+    const found = await callOk(ctx.server.client, 'buttercms_list_posts', { query: 'espresso' });
     expect((found.posts as { id: string }[]).map((p) => p.id)).toContain('espresso-dial-in-guide');
     expect(butter().seen('GET').at(-1)?.path).toBe('/v2/posts/search/');
   });
 
   it('updates a post: PATCH with only the changed field, 202 reported as async, applied shortly after', async () => {
-    const before = await callOk(server.client, 'buttercms_get_post', { id: 'holiday-opening-hours' });
-    const result = await callOk(server.client, 'buttercms_update_post', {
+    const before = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'holiday-opening-hours' });
+    const result = await callOk(ctx.server.client, 'buttercms_update_post', {
       id: 'holiday-opening-hours',
       title: 'Holiday Opening Hours 2026',
       tags: before.tags, // unchanged: not sent
@@ -96,14 +75,14 @@ describe('ButterCMS end to end', () => {
     expect(patch?.body).not.toHaveProperty('expected_version');
     expect(typeof result.journal_id).toBe('string');
     await eventually(async () => {
-      const post = await callOk(server.client, 'buttercms_get_post', { id: 'holiday-opening-hours' });
+      const post = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'holiday-opening-hours' });
       return post.title === 'Holiday Opening Hours 2026';
     });
   });
 
   it('waits for the async apply when wait_for_apply is true', async () => {
-    const before = await callOk(server.client, 'buttercms_get_post', { id: 'compostable-cups' });
-    const result = await callOk(server.client, 'buttercms_update_post', {
+    const before = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'compostable-cups' });
+    const result = await callOk(ctx.server.client, 'buttercms_update_post', {
       id: 'compostable-cups',
       seo_title: 'Compostable cups at Northwind',
       expected_version: before.version,
@@ -114,7 +93,7 @@ describe('ButterCMS end to end', () => {
   });
 
   it('unpublishes to draft only after confirmation with a token bound to the call', async () => {
-    const before = await callOk(server.client, 'buttercms_get_post', { id: 'new-cafe-harbour-street' });
+    const before = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'new-cafe-harbour-street' });
     const first = toolError(
       await call('buttercms_unpublish_post', {
         id: 'new-cafe-harbour-street',
@@ -133,7 +112,7 @@ describe('ButterCMS end to end', () => {
     );
     expect(['confirmation_required', 'conflict']).toContain(wrong.code);
     expect(butter().seen('PATCH')).toHaveLength(0);
-    const done = await callOk(server.client, 'buttercms_unpublish_post', {
+    const done = await callOk(ctx.server.client, 'buttercms_unpublish_post', {
       id: 'new-cafe-harbour-street',
       expected_version: before.version,
       confirm_token: first.confirm_token,
@@ -154,7 +133,7 @@ describe('ButterCMS end to end', () => {
     expect(err.message).toMatch(/dashboard/);
     expect(butter().requests).toHaveLength(0);
     // "scheduled" is accepted only as the value already held (writing get_post's fields back).
-    const { version } = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+    const { version } = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     const status = toolError(
       await call('buttercms_update_post', {
         id: 'cold-brew-at-home',
@@ -226,7 +205,7 @@ describe('ButterCMS end to end', () => {
 
   it('retries a read after a 503 and succeeds', async () => {
     butter().inject({ path: '/posts/cold-brew-at-home/', status: 503, body: { detail: 'unavailable' } });
-    const post = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+    const post = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     expect(post.id).toBe('cold-brew-at-home');
     expect(
       butter()
@@ -236,7 +215,7 @@ describe('ButterCMS end to end', () => {
   });
 
   it('never retries a write that failed with a 5xx', async () => {
-    const before = await callOk(server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+    const before = await callOk(ctx.server.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
     butter().inject({ method: 'PATCH', status: 502, body: { detail: 'bad gateway' } });
     const err = toolError(
       await call('buttercms_update_post', {

@@ -1,39 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import {
-  baseEnv,
-  callOk,
-  connectStdio,
-  startTestSandbox,
-  toolError,
-  type StdioServer,
-} from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { callOk, toolError } from '../helpers/harness.js';
+import { useProviderServer } from '../helpers/provider-server.js';
 
-let sandbox: Sandbox;
-let server: StdioServer;
+const ctx = useProviderServer('flowcms');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  server = await connectStdio(
-    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'flowcms', POST_EDITOR_MAX_RETRIES: '2' }),
-  );
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.emulator('flowcms').reset());
-
-const flow = () => sandbox.emulator('flowcms');
+const flow = ctx.emulator;
 const call = (name: string, args: Record<string, unknown>) =>
-  server.client.callTool({ name, arguments: args });
-const get = (id: string) => callOk(server.client, 'flowcms_get_post', { id });
+  ctx.server.client.callTool({ name, arguments: args });
+const get = (id: string) => callOk(ctx.server.client, 'flowcms_get_post', { id });
 
 const UUID_POST = '3f6c2a9e-8b1d-4c7e-9a2f-5d0e1b7c4a61';
 
 describe('FlowCMS end to end', () => {
   it('exposes exactly get, list, update and unpublish for FlowCMS', async () => {
-    const { tools } = await server.client.listTools();
+    const { tools } = await ctx.server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
       expect.arrayContaining([
         'flowcms_get_post',
@@ -66,7 +46,7 @@ describe('FlowCMS end to end', () => {
   });
 
   it('gets a UUID post whose body opens with a tag as html, raw only on request', async () => {
-    const post = await callOk(server.client, 'flowcms_get_post', { id: UUID_POST, include_raw: true });
+    const post = await callOk(ctx.server.client, 'flowcms_get_post', { id: UUID_POST, include_raw: true });
     expect(post).toMatchObject({ id: UUID_POST, body_format: 'html', title: 'Release Notes: March' });
     expect((post.raw as Record<string, unknown>).updatedAt).toBeDefined();
     expect((await get(UUID_POST)).raw).toBeUndefined();
@@ -79,12 +59,12 @@ describe('FlowCMS end to end', () => {
   });
 
   it('lists every post across pages with an opaque cursor, sending page and limit', async () => {
-    const first = await callOk(server.client, 'flowcms_list_posts', { limit: 4 });
+    const first = await callOk(ctx.server.client, 'flowcms_list_posts', { limit: 4 });
     const ids = (first.posts as { id: string }[]).map((p) => p.id);
     expect(ids).toHaveLength(4);
     let cursor = first.next_cursor as string | null;
     while (cursor) {
-      const page = await callOk(server.client, 'flowcms_list_posts', { cursor });
+      const page = await callOk(ctx.server.client, 'flowcms_list_posts', { cursor });
       ids.push(...(page.posts as { id: string }[]).map((p) => p.id));
       cursor = page.next_cursor as string | null;
     }
@@ -101,7 +81,7 @@ describe('FlowCMS end to end', () => {
   });
 
   it('filters the list by status and passes sort through', async () => {
-    const drafts = await callOk(server.client, 'flowcms_list_posts', { status: 'draft', sort: 'title' });
+    const drafts = await callOk(ctx.server.client, 'flowcms_list_posts', { status: 'draft', sort: 'title' });
     const posts = drafts.posts as { id: string; status: string; title: string }[];
     expect(posts.map((p) => p.title)).toEqual(['Pricing Changes FAQ', 'Roadmap: Second Half of the Year']);
     expect(posts.every((p) => p.status === 'draft')).toBe(true);
@@ -116,7 +96,7 @@ describe('FlowCMS end to end', () => {
 
   it('updates with a PUT of only the changed fields and parses the {success, data} snake_case answer', async () => {
     const before = await get('post_k2m9q7x4p');
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: 'post_k2m9q7x4p',
       title: 'Six Metrics Every SaaS Team Should Track',
       tags: before.tags, // unchanged: not sent
@@ -139,7 +119,7 @@ describe('FlowCMS end to end', () => {
 
   it('sends published_at given with an offset as UTC Z', async () => {
     const before = await get('9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d');
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d',
       status: 'published',
       published_at: '2031-06-01T11:30:00+02:00',
@@ -154,7 +134,7 @@ describe('FlowCMS end to end', () => {
 
   it('previews an update with dry_run without writing', async () => {
     const before = await get('post_z8w1v5n3r');
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: 'post_z8w1v5n3r',
       slug: 'query-latency-down-60',
       dry_run: true,
@@ -169,7 +149,7 @@ describe('FlowCMS end to end', () => {
 
   it('archives through update, warning that the post leaves the site', async () => {
     const before = await get('e2c9f7a1-3b84-4d6e-a5f0-7c1b8e4d2a93');
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: 'e2c9f7a1-3b84-4d6e-a5f0-7c1b8e4d2a93',
       status: 'archived',
       expected_version: before.version,
@@ -186,7 +166,7 @@ describe('FlowCMS end to end', () => {
     expect(first.code).toBe('confirmation_required');
     expect(first.preview).toMatchObject({ title: 'Release Notes: March', status: 'published' });
     expect(flow().seen('PUT')).toHaveLength(0);
-    const done = await callOk(server.client, 'flowcms_unpublish_post', {
+    const done = await callOk(ctx.server.client, 'flowcms_unpublish_post', {
       id: UUID_POST,
       expected_version: before.version,
       confirm_token: first.confirm_token,
@@ -199,7 +179,7 @@ describe('FlowCMS end to end', () => {
   it('does nothing when unpublishing a post that is already a draft or archived', async () => {
     for (const id of ['post_q1w2e3r4t', 'post_r4t6y8u0i']) {
       const before = await get(id);
-      const result = await callOk(server.client, 'flowcms_unpublish_post', {
+      const result = await callOk(ctx.server.client, 'flowcms_unpublish_post', {
         id,
         expected_version: before.version,
       });
@@ -296,7 +276,7 @@ describe('FlowCMS end to end', () => {
         publishedAt: camel.published_at,
       },
     });
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: 'post_a8f3k29d1',
       title: 'Getting Started',
       expected_version: camel.version,
@@ -319,7 +299,7 @@ describe('FlowCMS end to end', () => {
         data: { id: 'post_a8f3k29d1', title: before.title, tags: ['tutorial'], published_at: null },
       },
     });
-    const result = await callOk(server.client, 'flowcms_update_post', {
+    const result = await callOk(ctx.server.client, 'flowcms_update_post', {
       id: 'post_a8f3k29d1',
       title: 'A New Title',
       expected_version: before.version,

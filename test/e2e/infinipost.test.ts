@@ -1,35 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import {
-  baseEnv,
-  callOk,
-  connectStdio,
-  startTestSandbox,
-  toolError,
-  type StdioServer,
-} from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { callOk, toolError } from '../helpers/harness.js';
+import { useProviderServer } from '../helpers/provider-server.js';
 
-let sandbox: Sandbox;
-let server: StdioServer;
+const ctx = useProviderServer('infinipost');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  server = await connectStdio(
-    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'infinipost', POST_EDITOR_MAX_RETRIES: '2' }),
-  );
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.emulator('infinipost').reset());
-
-const inf = () => sandbox.emulator('infinipost');
+const inf = ctx.emulator;
 const call = (name: string, args: Record<string, unknown>) =>
-  server.client.callTool({ name, arguments: args });
-const get = (id: string) => callOk(server.client, 'infinipost_get_post', { id });
+  ctx.server.client.callTool({ name, arguments: args });
+const get = (id: string) => callOk(ctx.server.client, 'infinipost_get_post', { id });
 const raw = async (id: string) =>
-  (await callOk(server.client, 'infinipost_get_post', { id, include_raw: true })).raw as Record<
+  (await callOk(ctx.server.client, 'infinipost_get_post', { id, include_raw: true })).raw as Record<
     string,
     unknown
   >;
@@ -79,13 +59,13 @@ describe('Infinipost end to end', () => {
   });
 
   it('lists with filters sent as query parameters and an opaque cursor that walks every page', async () => {
-    const first = await callOk(server.client, 'infinipost_list_posts', { platform: 'tiktok', limit: 2 });
+    const first = await callOk(ctx.server.client, 'infinipost_list_posts', { platform: 'tiktok', limit: 2 });
     const ids = (first.posts as { id: string }[]).map((p) => p.id);
     expect(ids).toHaveLength(2);
     expect(inf().seen('GET')[0]?.query).toEqual({ platform: 'tiktok', limit: '2' });
     let cursor = first.next_cursor as string | null;
     while (cursor) {
-      const page = await callOk(server.client, 'infinipost_list_posts', { cursor });
+      const page = await callOk(ctx.server.client, 'infinipost_list_posts', { cursor });
       ids.push(...(page.posts as { id: string }[]).map((p) => p.id));
       cursor = page.next_cursor as string | null;
     }
@@ -101,7 +81,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('filters by status and account', async () => {
-    const list = await callOk(server.client, 'infinipost_list_posts', {
+    const list = await callOk(ctx.server.client, 'infinipost_list_posts', {
       status: 'posted',
       accountId: 'acc_9z8y7x6w5v',
     });
@@ -116,7 +96,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('keeps the TikTok sound on an edit that does not mention soundId', async () => {
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       caption: 'First light roast of spring ☕ #coffeetok',
       expected_version: (await get(TIKTOK_WITH_SOUND)).version,
@@ -134,7 +114,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('removes the sound only when soundId is explicitly null, by leaving soundId out of the PATCH', async () => {
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       soundId: null,
       expected_version: (await get(TIKTOK_WITH_SOUND)).version,
@@ -145,7 +125,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('changes the sound of a TikTok post', async () => {
-    await callOk(server.client, 'infinipost_update_post', {
+    await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       soundId: 'snd_xyz789',
       expected_version: (await get(TIKTOK_WITH_SOUND)).version,
@@ -155,7 +135,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('reschedules in local time: sends scheduledTime with timezone and reads back UTC', async () => {
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: INSTAGRAM,
       scheduledTime: `${NEXT_YEAR}-07-01T09:00`,
       timezone: 'America/New_York',
@@ -171,7 +151,7 @@ describe('Infinipost end to end', () => {
 
   it('re-sends the timezone with a new time in the same zone, and contentType with new slides', async () => {
     const current = await raw(INSTAGRAM);
-    await callOk(server.client, 'infinipost_update_post', {
+    await callOk(ctx.server.client, 'infinipost_update_post', {
       id: INSTAGRAM,
       scheduledTime: `${NEXT_YEAR}-01-15T18:30`,
       timezone: current.timezone,
@@ -189,7 +169,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('previews an edit with dry_run, showing the soundId it would re-send, and sends nothing', async () => {
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       caption: 'Draft caption',
       dry_run: true,
@@ -232,7 +212,7 @@ describe('Infinipost end to end', () => {
   });
 
   it('sends a soundId on an Instagram post with a warning: the docs call it only applicable to TikTok', async () => {
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: INSTAGRAM,
       soundId: 'snd_xyz789',
       expected_version: (await get(INSTAGRAM)).version,
@@ -323,7 +303,7 @@ describe('Infinipost end to end', () => {
     );
     expect(first.code).toBe('confirmation_required');
     expect(inf().seen('DELETE')).toHaveLength(0);
-    const done = await callOk(server.client, 'infinipost_delete_post', {
+    const done = await callOk(ctx.server.client, 'infinipost_delete_post', {
       id: INSTAGRAM,
       expected_version: version,
       confirm_token: first.confirm_token,
@@ -443,13 +423,13 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
       thumbnailUrl: stored.thumbnailUrl,
       createdAt: expect.stringMatching(/Z$/),
     });
-    const { tools } = await server.client.listTools();
+    const { tools } = await ctx.server.client.listTools();
     const schema = tools.find((t) => t.name === 'infinipost_get_post')?.outputSchema as {
       properties: Record<string, { properties?: Record<string, unknown> }>;
     };
     expect(Object.keys(schema.properties.fields?.properties ?? {})).toEqual(Object.keys(fields));
     const { scheduledTime, timezone, contentType, contentUrl, soundId } = fields;
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       caption: post.body,
       scheduledTime,
@@ -464,7 +444,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
   });
 
   it('lists rows with the caption as title and scheduled_at, as get_post shows them', async () => {
-    const list = await callOk(server.client, 'infinipost_list_posts', { limit: 100 });
+    const list = await callOk(ctx.server.client, 'infinipost_list_posts', { limit: 100 });
     const rows = list.posts as Record<string, unknown>[];
     expect(rows).toHaveLength(10);
     for (const row of rows) {
@@ -481,7 +461,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
   it('sends the values we used to refuse (long caption, 40 slides, odd sound id) and the emulator accepts them', async () => {
     const caption = 'Harbour Street. '.repeat(800);
     const slides = Array.from({ length: 40 }, (_, i) => `https://cdn.example.com/s${i}.jpg`);
-    const result = await callOk(server.client, 'infinipost_update_post', {
+    const result = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: 'post_tk3Ls8pR4b',
       caption,
       contentType: 'slides',
@@ -503,7 +483,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
 
   it('sends a timezone alone (the instant stays) and a past time with a warning; "" and null clear', async () => {
     const before = await get(TIKTOK_WITH_SOUND);
-    const zone = await callOk(server.client, 'infinipost_update_post', {
+    const zone = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       timezone: 'Asia/Tokyo',
       expected_version: before.version,
@@ -516,7 +496,7 @@ describe('Infinipost fidelity (issue 12): read what you can write, refuse only w
     expect(after.scheduled_at).toBe(before.scheduled_at);
     expect((after.fields as Record<string, unknown>).timezone).toBe('Asia/Tokyo');
 
-    const past = await callOk(server.client, 'infinipost_update_post', {
+    const past = await callOk(ctx.server.client, 'infinipost_update_post', {
       id: TIKTOK_WITH_SOUND,
       scheduledTime: '2024-04-22T14:00',
       timezone: 'America/New_York',

@@ -1,41 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import {
-  baseEnv,
-  callOk,
-  connectStdio,
-  eventually,
-  startTestSandbox,
-  toolError,
-  type StdioServer,
-} from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { callOk, eventually, toolError } from '../helpers/harness.js';
+import { useProviderServer } from '../helpers/provider-server.js';
 
-let sandbox: Sandbox;
-let server: StdioServer;
+const ctx = useProviderServer('partoo');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  server = await connectStdio(
-    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'partoo', POST_EDITOR_MAX_RETRIES: '2' }),
-  );
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.emulator('partoo').reset());
-
-const partoo = () => sandbox.emulator('partoo');
+const partoo = ctx.emulator;
 const call = (name: string, args: Record<string, unknown>) =>
-  server.client.callTool({ name, arguments: args });
-const get = (id: string) => callOk(server.client, 'partoo_get_post', { id });
+  ctx.server.client.callTool({ name, arguments: args });
+const get = (id: string) => callOk(ctx.server.client, 'partoo_get_post', { id });
 const update = async (id: string, fields: Record<string, unknown>) => {
   const before = await get(id);
   return call('partoo_update_post', { id, expected_version: before.version, ...fields });
 };
 const updateOk = async (id: string, fields: Record<string, unknown>) => {
   const before = await get(id);
-  return callOk(server.client, 'partoo_update_post', { id, expected_version: before.version, ...fields });
+  return callOk(ctx.server.client, 'partoo_update_post', { id, expected_version: before.version, ...fields });
 };
 /** A naive local date-time `days` from now at `hour`:00, as the seed builds event times. */
 const localAt = (days: number, hour: number) =>
@@ -73,7 +52,7 @@ describe('Partoo reads', () => {
   });
 
   it('keeps the version when only view counts change, and changes it when the content does', async () => {
-    const first = await callOk(server.client, 'partoo_get_post', { id: '3401', include_raw: true });
+    const first = await callOk(ctx.server.client, 'partoo_get_post', { id: '3401', include_raw: true });
     const raw = first.raw as Record<string, unknown>;
     partoo().inject({
       method: 'GET',
@@ -92,12 +71,12 @@ describe('Partoo reads', () => {
   });
 
   it('lists posts sending per_page explicitly and walks every page with the cursor', async () => {
-    const first = await callOk(server.client, 'partoo_list_posts', { per_page: 4 });
+    const first = await callOk(ctx.server.client, 'partoo_list_posts', { per_page: 4 });
     const ids = (first.posts as { id: string }[]).map((p) => p.id);
     expect(ids).toHaveLength(4);
     let cursor = first.next_cursor as string | null;
     while (cursor) {
-      const page = await callOk(server.client, 'partoo_list_posts', { cursor });
+      const page = await callOk(ctx.server.client, 'partoo_list_posts', { cursor });
       ids.push(...(page.posts as { id: string }[]).map((p) => p.id));
       cursor = page.next_cursor as string | null;
     }
@@ -107,15 +86,15 @@ describe('Partoo reads', () => {
         .seen('GET')
         .map((r) => r.query.per_page),
     ).toEqual(['4', '4', '4']);
-    await callOk(server.client, 'partoo_list_posts', {});
+    await callOk(ctx.server.client, 'partoo_list_posts', {});
     expect(partoo().seen('GET').at(-1)?.query.per_page).toBe('30');
   });
 
   it('maps the post_type names news and covid to the list vocabulary standard and alert', async () => {
-    const news = await callOk(server.client, 'partoo_list_posts', { type: ['covid'], per_page: 100 });
+    const news = await callOk(ctx.server.client, 'partoo_list_posts', { type: ['covid'], per_page: 100 });
     expect((news.posts as { id: string }[]).map((p) => p.id)).toEqual(['3410']);
     expect(partoo().seen('GET').at(-1)?.query.topic_type__in).toBe('alert');
-    const mixed = await callOk(server.client, 'partoo_list_posts', {
+    const mixed = await callOk(ctx.server.client, 'partoo_list_posts', {
       type: ['news', 'standard'],
       state__in: ['live'],
       business__in: ['5409c35a97bbc544d8e26737'],
@@ -170,7 +149,7 @@ describe('Partoo updates', () => {
       image_url: ['https://cdn.example.com/a.jpg'],
       link: { custom_url: 'https://example.com/pain' },
     });
-    const raw = (await callOk(server.client, 'partoo_get_post', { id: '3403', include_raw: true }))
+    const raw = (await callOk(ctx.server.client, 'partoo_get_post', { id: '3403', include_raw: true }))
       .raw as Record<string, unknown>;
     expect(raw).toMatchObject({
       offer_code: 'PAIN10',
@@ -271,7 +250,7 @@ describe('Partoo updates', () => {
     expect(first.code).toBe('confirmation_required');
     expect(first.message).toMatch(/^Publish this draft/);
     expect(partoo().seen('PUT')).toHaveLength(0);
-    await callOk(server.client, 'partoo_update_post', { ...args, confirm_token: first.confirm_token });
+    await callOk(ctx.server.client, 'partoo_update_post', { ...args, confirm_token: first.confirm_token });
     await eventually(async () => (await get('3409')).status === 'published');
   });
 
@@ -335,7 +314,7 @@ describe('Partoo updates', () => {
   });
 
   it('answers 415 in the emulator when a write is not sent as application/json', async () => {
-    const res = await fetch(`${sandbox.origin}/partoo/v2/posts/3401`, {
+    const res = await fetch(`${ctx.sandbox.origin}/partoo/v2/posts/3401`, {
       method: 'PUT',
       headers: { 'x-APIKey': 'sandbox-partoo-bm-key', 'content-type': 'text/plain' },
       body: '{"summary":"x"}',
@@ -355,7 +334,7 @@ describe('Partoo delete', () => {
     );
     expect(first.code).toBe('confirmation_required');
     expect(partoo().seen('DELETE')).toHaveLength(0);
-    const done = await callOk(server.client, 'partoo_delete_post', {
+    const done = await callOk(ctx.server.client, 'partoo_delete_post', {
       id: '3411',
       expected_version: before.version,
       confirm_token: first.confirm_token,
@@ -382,7 +361,7 @@ describe('Partoo delete', () => {
   });
 
   it('says in its description that deletion is irreversible and Instagram is unaffected', async () => {
-    const { tools } = await server.client.listTools();
+    const { tools } = await ctx.server.client.listTools();
     const del = tools.find((t) => t.name === 'partoo_delete_post');
     expect(del?.description).toMatch(/IRREVERSIBLE/);
     expect(tools.find((t) => t.name === 'partoo_update_post')?.description).toMatch(/Instagram/);
@@ -414,7 +393,7 @@ describe('Partoo fidelity (issue 12)', () => {
       expiration_time: null,
       validation_time: null,
     });
-    const { tools } = await server.client.listTools();
+    const { tools } = await ctx.server.client.listTools();
     const schema = tools.find((t) => t.name === 'partoo_get_post')?.outputSchema as {
       properties: Record<string, { properties?: Record<string, unknown> }>;
     };
@@ -432,7 +411,7 @@ describe('Partoo fidelity (issue 12)', () => {
     expect((await get('3409')).fields).toMatchObject({
       expiration_time: expect.stringMatching(/Z$/),
     });
-    const rows = (await callOk(server.client, 'partoo_list_posts', { per_page: 100 })).posts as Record<
+    const rows = (await callOk(ctx.server.client, 'partoo_list_posts', { per_page: 100 })).posts as Record<
       string,
       unknown
     >[];
@@ -516,7 +495,7 @@ describe('Partoo fidelity (issue 12)', () => {
   it('publishes a draft as it is: previewed with dry_run, confirm-gated, then PUT {} publishes it', async () => {
     const before = await get('3409');
     const args = { id: '3409', publish: true, expected_version: before.version };
-    const preview = await callOk(server.client, 'partoo_update_post', { ...args, dry_run: true });
+    const preview = await callOk(ctx.server.client, 'partoo_update_post', { ...args, dry_run: true });
     expect(preview).toMatchObject({
       dry_run: true,
       changed_fields: ['publish'],
@@ -526,7 +505,7 @@ describe('Partoo fidelity (issue 12)', () => {
     expect(first).toMatchObject({ code: 'confirmation_required' });
     expect(first.message).toMatch(/^Publish this draft/);
     expect(partoo().seen('PUT')).toHaveLength(0);
-    const done = await callOk(server.client, 'partoo_update_post', {
+    const done = await callOk(ctx.server.client, 'partoo_update_post', {
       ...args,
       confirm_token: first.confirm_token,
       wait_for_apply: true,
@@ -571,7 +550,7 @@ describe('Partoo fidelity (issue 12)', () => {
           .seen('GET')
           .map((r) => r.path),
       ).toEqual(['/v2/posts/3401', '/v2/posts']);
-      const result = await callOk(server.client, 'partoo_update_post', {
+      const result = await callOk(ctx.server.client, 'partoo_update_post', {
         id: '3401',
         summary: 'Croissants from 6:30.',
         expected_version: post.version,

@@ -1,38 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/server.js';
-import {
-  SERVER_ENTRY,
-  baseEnv,
-  callOk,
-  connectStdio,
-  startTestSandbox,
-  toolError,
-  type StdioServer,
-} from '../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { SERVER_ENTRY, baseEnv, callOk, connectStdio, toolError } from '../helpers/harness.js';
+import { useProviderServer } from '../helpers/provider-server.js';
 
-let sandbox: Sandbox;
-let server: StdioServer;
+const ctx = useProviderServer('rebelmouse');
 
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  server = await connectStdio(
-    baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'rebelmouse', POST_EDITOR_MAX_RETRIES: '2' }),
-  );
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.emulator('rebelmouse').reset());
-
-const rm = () => sandbox.emulator('rebelmouse');
+const rm = ctx.emulator;
 const call = (name: string, args: Record<string, unknown>) =>
-  server.client.callTool({ name, arguments: args });
-const get = (id: string) => callOk(server.client, 'rebelmouse_get_post', { id });
+  ctx.server.client.callTool({ name, arguments: args });
+const get = (id: string) => callOk(ctx.server.client, 'rebelmouse_get_post', { id });
 const BRIDGE = '2668412345';
 const LIGHTHOUSE = '2668325581';
-const KEY = () => sandbox.env.REBELMOUSE_API_KEY!;
+const KEY = () => ctx.sandbox.env.REBELMOUSE_API_KEY!;
 
 describe('RebelMouse end to end', () => {
   it('gets a post by numeric id, normalized, with the key in the X-RMAuth header', async () => {
@@ -54,18 +33,18 @@ describe('RebelMouse end to end', () => {
   });
 
   it('returns the raw RebelMouse object only with include_raw', async () => {
-    const post = await callOk(server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
+    const post = await callOk(ctx.server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
     expect((post.raw as Record<string, unknown>).sections).toEqual(['News', 'Home']);
     expect((await get(BRIDGE)).raw).toBeUndefined();
   });
 
   it('lists newest first and pages by offset until a short page', async () => {
-    const first = await callOk(server.client, 'rebelmouse_list_posts', { limit: 4 });
+    const first = await callOk(ctx.server.client, 'rebelmouse_list_posts', { limit: 4 });
     const ids = (first.posts as { id: string }[]).map((p) => p.id);
     expect(ids[0]).toBe(BRIDGE);
     let cursor = first.next_cursor as string | null;
     while (cursor) {
-      const page = await callOk(server.client, 'rebelmouse_list_posts', { cursor });
+      const page = await callOk(ctx.server.client, 'rebelmouse_list_posts', { cursor });
       ids.push(...(page.posts as { id: string }[]).map((p) => p.id));
       cursor = page.next_cursor as string | null;
     }
@@ -83,21 +62,21 @@ describe('RebelMouse end to end', () => {
   });
 
   it('reports a next page after an exactly full page, which then comes back empty', async () => {
-    const second = await callOk(server.client, 'rebelmouse_list_posts', { offset: 5, limit: 5 });
+    const second = await callOk(ctx.server.client, 'rebelmouse_list_posts', { offset: 5, limit: 5 });
     expect((second.posts as unknown[]).length).toBe(5);
-    const third = await callOk(server.client, 'rebelmouse_list_posts', { cursor: second.next_cursor });
+    const third = await callOk(ctx.server.client, 'rebelmouse_list_posts', { cursor: second.next_cursor });
     expect(third).toEqual({ posts: [], next_cursor: null });
     expect(rm().seen('GET').at(-1)?.query).toMatchObject({ offset: '10', limit: '5' });
   });
 
   it('lists by tag through /posts/tag and by phrase through /posts/search', async () => {
-    const tagged = await callOk(server.client, 'rebelmouse_list_posts', { tag: 'weather' });
+    const tagged = await callOk(ctx.server.client, 'rebelmouse_list_posts', { tag: 'weather' });
     expect((tagged.posts as { id: string }[]).map((p) => p.id)).toEqual([BRIDGE, '2668337160']);
     expect(rm().seen('GET').at(-1)).toMatchObject({
       path: '/api/1.3/posts/tag',
       query: { tag: 'weather', offset: '0', limit: '10' },
     });
-    const found = await callOk(server.client, 'rebelmouse_list_posts', { phrase: 'lighthouse' });
+    const found = await callOk(ctx.server.client, 'rebelmouse_list_posts', { phrase: 'lighthouse' });
     expect((found.posts as { id: string }[]).map((p) => p.id)).toEqual([LIGHTHOUSE]);
     expect(rm().seen('GET').at(-1)).toMatchObject({
       path: '/api/1.3/posts/search',
@@ -114,12 +93,12 @@ describe('RebelMouse end to end', () => {
   });
 
   it('keeps every other field when only subheadline changes: the full-replace PUT re-sends them', async () => {
-    const before = await callOk(server.client, 'rebelmouse_get_post', {
+    const before = await callOk(ctx.server.client, 'rebelmouse_get_post', {
       id: '2668409871',
       include_raw: true,
     });
     const raw = before.raw as Record<string, unknown>;
-    const result = await callOk(server.client, 'rebelmouse_update_post', {
+    const result = await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: '2668409871',
       subheadline: 'The 2.6 km lane links the ferry terminal to Old Town.',
       expected_version: before.version,
@@ -144,7 +123,10 @@ describe('RebelMouse end to end', () => {
     }
     expect(sent.subheadline).toBe('The 2.6 km lane links the ferry terminal to Old Town.');
     expect(sent).not.toHaveProperty('expected_version');
-    const after = await callOk(server.client, 'rebelmouse_get_post', { id: '2668409871', include_raw: true });
+    const after = await callOk(ctx.server.client, 'rebelmouse_get_post', {
+      id: '2668409871',
+      include_raw: true,
+    });
     const { subheadline: _s, ...kept } = raw;
     expect(after.raw).toMatchObject(kept);
     expect(after.url).toBe(before.url);
@@ -152,7 +134,7 @@ describe('RebelMouse end to end', () => {
   });
 
   it('the sandbox really clears omitted fields, so the merge above is what keeps them', async () => {
-    const res = await fetch(`${sandbox.origin}/rebelmouse/api/1.3/posts/2668409871`, {
+    const res = await fetch(`${ctx.sandbox.origin}/rebelmouse/api/1.3/posts/2668409871`, {
       method: 'PUT',
       headers: { 'x-rmauth': KEY(), 'content-type': 'application/json' },
       body: JSON.stringify({ headline: 'City Council Approves Waterfront Bike Lane' }),
@@ -165,7 +147,7 @@ describe('RebelMouse end to end', () => {
 
   it('merges roar_specific_data key by key and converts an ISO created_ts to Unix seconds', async () => {
     const before = await get(LIGHTHOUSE);
-    await callOk(server.client, 'rebelmouse_update_post', {
+    await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: LIGHTHOUSE,
       roar_specific_data: { keep_reading_button_text: 'Keep reading' },
       created_ts: '2026-01-01T09:30:00+01:00',
@@ -182,7 +164,7 @@ describe('RebelMouse end to end', () => {
 
   it('sends nothing when the given value is already the current one', async () => {
     const before = await get(BRIDGE);
-    const result = await callOk(server.client, 'rebelmouse_update_post', {
+    const result = await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: BRIDGE,
       headline: 'Storm Closes Harbor Bridge for Repairs',
       expected_version: before.version,
@@ -192,25 +174,25 @@ describe('RebelMouse end to end', () => {
   });
 
   it('reverts an update from the journal, again without losing the other fields', async () => {
-    const before = await callOk(server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
-    const updated = await callOk(server.client, 'rebelmouse_update_post', {
+    const before = await callOk(ctx.server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
+    const updated = await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: BRIDGE,
       subheadline: 'Repairs will take a week.',
       expected_version: before.version,
     });
     const mid = await get(BRIDGE);
-    await callOk(server.client, 'revert_post', {
+    await callOk(ctx.server.client, 'revert_post', {
       journal_id: updated.journal_id,
       expected_version: mid.version,
     });
-    const after = await callOk(server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
+    const after = await callOk(ctx.server.client, 'rebelmouse_get_post', { id: BRIDGE, include_raw: true });
     expect(after.raw).toEqual(before.raw);
     expect(rm().seen('PUT')).toHaveLength(2);
   });
 
   it('previews the full PUT on dry_run and sends nothing', async () => {
     const before = await get(BRIDGE);
-    const preview = await callOk(server.client, 'rebelmouse_update_post', {
+    const preview = await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: BRIDGE,
       headline: 'Storm Closes Harbor Bridge Until Friday',
       dry_run: true,
@@ -234,7 +216,7 @@ describe('RebelMouse end to end', () => {
 
   it('warns when a listicle is set but body has no <listicle> tag', async () => {
     const before = await get(BRIDGE);
-    const result = await callOk(server.client, 'rebelmouse_update_post', {
+    const result = await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: BRIDGE,
       listicle: [{ headline: 'Detour via Mill Road' }],
       expected_version: before.version,
@@ -253,7 +235,7 @@ describe('RebelMouse end to end', () => {
       status: 'published',
     });
     expect(rm().seen('PUT')).toHaveLength(0);
-    const done = await callOk(server.client, 'rebelmouse_unpublish_post', {
+    const done = await callOk(ctx.server.client, 'rebelmouse_unpublish_post', {
       id: BRIDGE,
       expected_version: before.version,
       confirm_token: first.confirm_token,
@@ -267,7 +249,7 @@ describe('RebelMouse end to end', () => {
       tags: ['weather', 'traffic', 'bridge'],
     });
     expect((await get(BRIDGE)).status).toBe('unpublished');
-    const list = await callOk(server.client, 'rebelmouse_list_posts', { limit: 30 });
+    const list = await callOk(ctx.server.client, 'rebelmouse_list_posts', { limit: 30 });
     expect((list.posts as { id: string }[]).map((p) => p.id)).not.toContain(BRIDGE);
   });
 
@@ -276,7 +258,7 @@ describe('RebelMouse end to end', () => {
     const first = toolError(
       await call('rebelmouse_unpublish_post', { id: BRIDGE, expected_version: before.version }),
     );
-    await callOk(server.client, 'rebelmouse_unpublish_post', {
+    await callOk(ctx.server.client, 'rebelmouse_unpublish_post', {
       id: BRIDGE,
       expected_version: before.version,
       confirm_token: first.confirm_token,
@@ -371,8 +353,8 @@ describe('RebelMouse end to end', () => {
 
   it('never puts the API key in a URL: every request carries it in X-RMAuth only', async () => {
     const before = await get(BRIDGE);
-    await callOk(server.client, 'rebelmouse_list_posts', { tag: 'weather' });
-    await callOk(server.client, 'rebelmouse_update_post', {
+    await callOk(ctx.server.client, 'rebelmouse_list_posts', { tag: 'weather' });
+    await callOk(ctx.server.client, 'rebelmouse_update_post', {
       id: BRIDGE,
       og_title: 'Bridge shut',
       expected_version: before.version,
@@ -390,7 +372,11 @@ describe('RebelMouse end to end', () => {
 describe('RebelMouse configuration and authentication', () => {
   it('maps the 403 "API key is not valid" answer to auth_failed', async () => {
     const wrong = await connectStdio(
-      baseEnv({ ...sandbox.env, POST_EDITOR_PROVIDERS: 'rebelmouse', REBELMOUSE_API_KEY: 'f'.repeat(64) }),
+      baseEnv({
+        ...ctx.sandbox.env,
+        POST_EDITOR_PROVIDERS: 'rebelmouse',
+        REBELMOUSE_API_KEY: 'f'.repeat(64),
+      }),
     );
     try {
       const err = toolError(
@@ -406,7 +392,7 @@ describe('RebelMouse configuration and authentication', () => {
   });
 
   it('refuses to start with a key but no REBELMOUSE_BASE_URL, naming the variable', () => {
-    const env = baseEnv({ REBELMOUSE_API_KEY: sandbox.env.REBELMOUSE_API_KEY! });
+    const env = baseEnv({ REBELMOUSE_API_KEY: ctx.sandbox.env.REBELMOUSE_API_KEY! });
     const run = spawnSync(process.execPath, [SERVER_ENTRY], {
       env,
       input: '',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
@@ -8,6 +9,9 @@ import {
   startTestSandbox,
   type StdioServer,
 } from '../helpers/harness.js';
+import { checkToolsnaps } from '../helpers/toolsnaps.js';
+
+const TOOLSNAPS = fileURLToPath(new URL('__toolsnaps__', import.meta.url));
 
 let sandbox: Sandbox;
 let server: StdioServer;
@@ -56,9 +60,16 @@ describe('the tool surface', () => {
     }
   });
 
-  it('matches the reviewed tools/list snapshot', async () => {
+  it('matches the reviewed per-tool snapshots (UPDATE_TOOLSNAPS=1 rewrites them, never in CI)', async () => {
     const { tools } = await server.client.listTools();
-    await expect(JSON.stringify(tools, null, 2) + '\n').toMatchFileSnapshot('__toolsnaps__/tools.json');
+    const report = checkToolsnaps(TOOLSNAPS, tools, {
+      update: process.env.UPDATE_TOOLSNAPS === '1',
+      ci: Boolean(process.env.CI) && process.env.CI !== 'false',
+    });
+    expect(
+      { missing: report.missing, stale: report.stale, orphaned: report.orphaned },
+      'run UPDATE_TOOLSNAPS=1 npx vitest run test/e2e/surface.test.ts, then review the diff',
+    ).toEqual({ missing: [], stale: [], orphaned: [] });
   });
 
   it('says plainly in its instructions that it is a sandbox when run with --sandbox', async () => {

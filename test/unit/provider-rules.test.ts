@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { partooErrorMessage } from '../../src/providers/partoo/errors.js';
+import { parsePartooError } from '../../src/providers/partoo/errors.js';
 import { earliestScheduleTime } from '../../src/providers/partoo/time.js';
 import { checkInfinipostRules, scheduleWarnings } from '../../src/providers/infinipost/schemas.js';
 
 describe('Partoo rules and errors', () => {
   it('drops the webargs location "json" from a 404 body but keeps field names in a 400 body', () => {
-    expect(partooErrorMessage({ errors: { json: 'Resource not found' } })).toBe('Resource not found');
-    expect(partooErrorMessage({ error: { json: { summary: ['Too long.'] } } })).toBe('summary: Too long.');
-    expect(partooErrorMessage({ errors: { authentication: 'User not authenticated' } })).toBe(
+    expect(parsePartooError({ errors: { json: 'Resource not found' } })?.message).toBe('Resource not found');
+    expect(parsePartooError({ error: { json: { summary: ['Too long.'] } } })?.message).toBe(
+      'summary: Too long.',
+    );
+    expect(parsePartooError({ errors: { authentication: 'User not authenticated' } })?.message).toBe(
       'authentication: User not authenticated',
     );
   });

@@ -10,6 +10,7 @@ import {
   summarizeRows,
 } from '../../pipeline/client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
+import { parseButterError } from './errors.js';
 import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
 import {
   butterListInput,
@@ -43,7 +44,7 @@ export function createButterApi(
       const token = kind === 'write' ? settings.writeToken : (settings.readToken ?? settings.writeToken);
       return token ? { authorization: `Token ${token}` } : {};
     },
-    errorMessage: butterErrorMessage,
+    parseError: parseButterError,
   });
   // The trailing slash is mandatory: without it ButterCMS redirects, and a redirected PATCH can lose its body.
   const postPath = (slug: string) => `/posts/${encodeURIComponent(slug)}/`;
@@ -253,16 +254,4 @@ export function remoteImages(html: string): string[] {
   return [...html.matchAll(IMG_SRC)]
     .map((m) => m[1] ?? '')
     .filter((url) => url && !/^https:\/\/cdn\.buttercms\.com\//.test(url));
-}
-
-/** ButterCMS errors are {"detail": "..."}, {"error": "..."} or {"field": ["msg", ...]}. */
-export function butterErrorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as Record<string, unknown>;
-  if (typeof b.detail === 'string') return b.detail;
-  if (typeof b.error === 'string') return b.error;
-  const fields = Object.entries(b)
-    .filter(([, v]) => Array.isArray(v))
-    .map(([k, v]) => `${k}: ${(v as unknown[]).join(' ')}`);
-  return fields.length ? fields.join('; ') : undefined;
 }

@@ -9,7 +9,7 @@ import {
   summarizeRows,
 } from '../../pipeline/client.js';
 import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
-import { flowErrorMessage } from './errors.js';
+import { parseFlowError } from './errors.js';
 import {
   editableFlowFields,
   normalizeFlowPost,
@@ -44,7 +44,7 @@ export function createFlowApi(
     http: deps.http,
     redactor: deps.redactor,
     authHeaders: () => ({ authorization: `Bearer ${settings.apiKey}` }),
-    errorMessage: flowErrorMessage,
+    parseError: parseFlowError,
   });
   const postPath = (id: string) => `/content/posts/${encodeURIComponent(id)}`;
 

@@ -1,21 +1,40 @@
+import type { ProviderErrorData } from '../../pipeline/client.js';
+
 // FlowCMS documents no error body (ADR 0036): read every common shape, never fail on an odd one.
 
-/** The provider's message from `{error:{code,message,details}}`, `{error:"…"}`, `{message}` or `{errors:[…]|{…}}`. */
-export function flowErrorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as Record<string, unknown>;
+/** The provider's error from `{error:{code,message,details}}`, `{error:"…"}`, `{message}` or `{errors:[…]|{…}}`. */
+export function parseFlowError(body: unknown): ProviderErrorData | undefined {
+  if (!isRecord(body)) return undefined;
   const parts: string[] = [];
-  if (typeof b.error === 'string') parts.push(b.error);
-  else if (isRecord(b.error)) {
-    const { code, message, details, retry_after } = b.error;
-    parts.push([code, message].filter((v) => typeof v === 'string' && v).join(': '));
+  let code: string | undefined;
+  let field: string | undefined;
+  if (typeof body.error === 'string') parts.push(body.error);
+  else if (isRecord(body.error)) {
+    const { message, details, retry_after } = body.error;
+    if (typeof body.error.code === 'string' && body.error.code) code = body.error.code;
+    if (typeof message === 'string') parts.push(message);
     if (details !== undefined) parts.push(itemsText(details));
     if (typeof retry_after === 'number') parts.push(`retry after ${retry_after} s`);
+    field = firstField(details);
   }
-  if (typeof b.message === 'string') parts.push(b.message);
-  if (b.errors !== undefined) parts.push(itemsText(b.errors));
-  const text = parts.filter(Boolean).join(' — ');
-  return text || undefined;
+  if (typeof body.message === 'string') parts.push(body.message);
+  if (body.errors !== undefined) parts.push(itemsText(body.errors));
+  field ??= firstField(body.errors);
+  const message = parts.filter(Boolean).join(' — ');
+  if (!message && !code) return undefined;
+  return { message, ...(code && { code }), ...(field && { field }) };
+}
+
+/** The first field an item list names (`[{field,…}]` or `{field: […]}`). */
+function firstField(items: unknown): string | undefined {
+  if (Array.isArray(items)) {
+    for (const item of items) {
+      const field = isRecord(item) ? (item.field ?? item.path ?? item.param) : undefined;
+      if (typeof field === 'string' && field) return field;
+    }
+    return undefined;
+  }
+  return isRecord(items) ? Object.keys(items)[0] : undefined;
 }
 
 /** `["msg"]`, `[{field,message}]` or `{field: ["msg"]}` as one line. */

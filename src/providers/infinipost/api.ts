@@ -17,6 +17,7 @@ import type {
   ProviderDeps,
   WritePlan,
 } from '../../pipeline/types.js';
+import { classifyInfinipostError, parseInfinipostError } from './errors.js';
 import { editableInfinipostFields, normalizeInfinipostPost, summarizeInfinipostPost } from './normalize.js';
 import {
   checkInfinipostRules,
@@ -38,8 +39,6 @@ export interface InfinipostSettings {
 const EDITABLE = new Set(['generated', 'pending_render']);
 // ADR 0022: `scheduled` is undocumented for edit/delete; the API decides, its cannot_edit becomes not_editable.
 const API_DECIDES = 'scheduled';
-// Our errorMessage puts the provider's code first, so the code survives core's status-based mapping.
-const CANNOT_EDIT = /\bHTTP \d{3}: cannot_edit:/;
 const DEFAULT_LIMIT = 20;
 
 /** Infinipost v1: GET/PATCH /posts/{postId}, GET /posts (cursor), DELETE /posts with {"postIds": [...]}. */
@@ -52,7 +51,8 @@ export function createInfinipostApi(
     http: deps.http,
     redactor: deps.redactor,
     authHeaders: () => ({ authorization: `Bearer ${settings.apiKey}` }),
-    errorMessage: infinipostErrorMessage,
+    parseError: parseInfinipostError,
+    classifyError: classifyInfinipostError,
   });
   const postPath = (id: string) => `/posts/${encodeURIComponent(id)}`;
 
@@ -143,7 +143,7 @@ export function createInfinipostApi(
       };
     },
 
-    send: (request: PlannedRequest, ctx: CallContext) => mapCannotEdit(client.send(request, ctx)),
+    send: (request: PlannedRequest, ctx: CallContext) => client.send(request, ctx),
     urlOf: (request) => client.urlOf(request),
   };
 }
@@ -226,36 +226,4 @@ function interpretDelete(res: HttpResponse, id: string): ReturnType<WritePlan['i
     warnings: [],
     extra: { deleted: id, deleted_at: answer.deletedAt ?? null },
   };
-}
-
-/** The API's cannot_edit is not_editable whatever HTTP status carries it (the docs give none). */
-async function mapCannotEdit(pending: Promise<HttpResponse>): Promise<HttpResponse> {
-  try {
-    return await pending;
-  } catch (err) {
-    if (err instanceof ToolError && CANNOT_EDIT.test(err.message)) {
-      throw new ToolError(
-        'not_editable',
-        `Infinipost refused: ${err.message.replace(/^.*?cannot_edit: /, '')}`,
-        {
-          provider_status: err.details.provider_status,
-          retryable: false,
-          hint: "Call infinipost_get_post to see the post's status; a post already posted cannot be changed.",
-        },
-      );
-    }
-    throw err;
-  }
-}
-
-/** Infinipost errors are `{"error": {"code", "message"}}`; the code leads so it can be told apart. */
-export function infinipostErrorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const error = (body as Record<string, unknown>).error;
-  if (typeof error === 'string') return error;
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, message } = error as Record<string, unknown>;
-  const text = typeof message === 'string' ? message : undefined;
-  if (typeof code === 'string') return text ? `${code}: ${text}` : code;
-  return text;
 }

@@ -10,7 +10,7 @@ import {
   summarizeRows,
 } from '../../pipeline/client.js';
 import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
-import { partooErrorMessage } from './errors.js';
+import { classifyPartooError, parsePartooError } from './errors.js';
 import {
   editablePartooFields,
   isDraft,
@@ -56,7 +56,8 @@ export function createPartooApi(
     http: deps.http,
     redactor: deps.redactor,
     authHeaders: () => ({ 'x-APIKey': settings.apiKey }),
-    errorMessage: partooErrorMessage,
+    parseError: parsePartooError,
+    classifyError: classifyPartooError,
   });
   const postPath = (id: string) => `/posts/${encodeURIComponent(id)}`;
 
@@ -254,20 +255,12 @@ async function findInList(
   return { scanned };
 }
 
-/** Partoo's 404 on a write and its 400 on schedule_time, in words the agent can act on. */
+/** Partoo's 404 on a write, in words the agent can act on (its 400 on schedule_time: classifyPartooError). */
 function explainRefusal(err: unknown, path: string): never {
   if (err instanceof ToolError && err.code === 'not_found') {
     throw new ToolError('not_found', `Partoo post ${path.split('/').pop() ?? ''} not found (HTTP 404).`, {
       ...err.details,
       hint: 'It may have been deleted since it was read: check with partoo_list_posts.',
-    });
-  }
-  // Partoo's own 400 on schedule_time means its clock disagrees with ours about the 2-hour rule.
-  if (err instanceof ToolError && err.code === 'invalid_input' && /schedule_time/.test(err.message)) {
-    throw new ToolError('invalid_input', `Partoo refused schedule_time. ${err.message}`, {
-      ...err.details,
-      field: 'schedule_time',
-      hint: `Partoo's clock put it under 2 hours ahead of the request; send a later time (at least ${earliestScheduleTime(Date.now() + 60_000)} UTC).`,
     });
   }
   throw err;

@@ -1,30 +1,58 @@
+import type { ErrorClassification, ProviderErrorData } from '../../pipeline/client.js';
+import { earliestScheduleTime } from './time.js';
+
 /**
  * Partoo error bodies use `errors` (seed OpenAPI: 401/403/404, and 415) or `error` (errors guide: 400…),
- * with string or nested values, e.g. {"error":{"json":{"summary":["Too long"]}}}: both are flattened.
+ * with string or nested values, e.g. {"error":{"json":{"summary":["Too long"]}}}: both are flattened;
+ * `field` is the first name Partoo keyed a message by.
  */
-export function partooErrorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as Record<string, unknown>;
-  const detail = b.errors ?? b.error ?? b.message;
+export function parsePartooError(body: unknown): ProviderErrorData | undefined {
+  if (!isRecord(body)) return undefined;
+  const detail = body.errors ?? body.error ?? body.message;
   if (detail === undefined) return undefined;
   const parts = flatten(detail, '');
-  return parts.length ? parts.join('; ') : undefined;
+  if (!parts.length) return undefined;
+  const field = parts.find((p) => p.field)?.field;
+  return { message: parts.map((p) => p.text).join('; '), ...(field && { field }) };
+}
+
+/** Partoo's own 400 on schedule_time means its clock disagrees with ours about the 2-hour rule. */
+export function classifyPartooError(
+  status: number,
+  error: ProviderErrorData,
+): ErrorClassification | undefined {
+  if (status !== 400 || error.field !== 'schedule_time') return undefined;
+  return {
+    code: 'invalid_input',
+    prefix: 'Partoo refused schedule_time.',
+    field: 'schedule_time',
+    hint: `Partoo's clock put it under 2 hours ahead of the request; send a later time (at least ${earliestScheduleTime(Date.now() + 60_000)} UTC).`,
+  };
 }
 
 const LOCATIONS = new Set(['json', 'query']);
 
-function flatten(value: unknown, path: string): string[] {
+interface Part {
+  field: string;
+  text: string;
+}
+
+function flatten(value: unknown, path: string): Part[] {
   if (value === null || value === undefined) return [];
+  // {"errors":{"json":"Resource not found"}}: "json" is where webargs looked, not a field, so it is dropped.
+  const field = path && !LOCATIONS.has(path) ? path : '';
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    // {"errors":{"json":"Resource not found"}}: "json" is where webargs looked, not a field, so it is dropped.
-    return [path && !LOCATIONS.has(path) ? `${path}: ${String(value)}` : String(value)];
+    return [{ field, text: field ? `${field}: ${String(value)}` : String(value) }];
   }
   if (Array.isArray(value)) {
-    const items = value.flatMap((v) => flatten(v, ''));
-    return items.length ? [path ? `${path}: ${items.join(' ')}` : items.join(' ')] : [];
+    const items = value.flatMap((v) => flatten(v, '')).map((p) => p.text);
+    return items.length ? [{ field, text: field ? `${field}: ${items.join(' ')}` : items.join(' ') }] : [];
   }
+  if (!isRecord(value)) return [];
   // The outer "json"/"query" keys only say where webargs found the problem: keep the inner field names.
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    flatten(v, path && !LOCATIONS.has(path) ? `${path}.${k}` : k),
-  );
+  return Object.entries(value).flatMap(([k, v]) => flatten(v, field ? `${field}.${k}` : k));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

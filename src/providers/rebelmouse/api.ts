@@ -3,6 +3,7 @@ import { diffFields } from '../../core/safety.js';
 import { ProviderClient, readCursor, encodeCursor, summarizeRows } from '../../pipeline/client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { editableRebelmouseFields, normalizeRebelmousePost, summarizeRebelmousePost } from './normalize.js';
+import { classifyRebelmouseError, parseRebelmouseError } from './errors.js';
 import { videoWarnings } from './rules.js';
 import {
   DERIVED_FIELDS,
@@ -32,13 +33,14 @@ export function createRebelmouseApi(
     redactor: deps.redactor,
     // The docs also allow ?api_key=, which would put the key in every log line (ADR 0041).
     authHeaders: () => ({ 'x-rmauth': settings.apiKey }),
-    errorMessage: rebelmouseErrorMessage,
+    parseError: parseRebelmouseError,
+    classifyError: classifyRebelmouseError,
   });
   const postPath = (id: string) => `/posts/${encodeURIComponent(id)}`;
 
   const api: PostApi<RebelmouseListArgs, RebelmouseUpdateArgs> = {
     async get(id, ctx) {
-      const res = await mapAuthErrors(client.read(postPath(id), {}, ctx));
+      const res = await client.read(postPath(id), {}, ctx);
       return load(unwrap(res.body), 'get_post');
     },
 
@@ -56,17 +58,15 @@ export function createRebelmouseApi(
       const offset = a.offset ?? 0;
       const limit = a.limit ?? DEFAULT_LIMIT;
       const path = a.tag !== undefined ? '/posts/tag' : a.phrase !== undefined ? '/posts/search' : '/posts';
-      const res = await mapAuthErrors(
-        client.read(
-          path,
-          {
-            offset,
-            limit,
-            ...(a.tag !== undefined && { tag: a.tag }),
-            ...(a.phrase !== undefined && { phrase: a.phrase }),
-          },
-          ctx,
-        ),
+      const res = await client.read(
+        path,
+        {
+          offset,
+          limit,
+          ...(a.tag !== undefined && { tag: a.tag }),
+          ...(a.phrase !== undefined && { phrase: a.phrase }),
+        },
+        ctx,
       );
       const rows = listRows(res.body);
       const posts = summarizeRows(rows, rebelmousePostSchema, summarizeRebelmousePost);
@@ -104,7 +104,7 @@ export function createRebelmouseApi(
       ]);
     },
 
-    send: (request, ctx) => mapAuthErrors(client.send(request, ctx)),
+    send: (request, ctx) => client.send(request, ctx),
     urlOf: (request) => client.urlOf(request),
   };
   return api;
@@ -254,29 +254,4 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
-}
-
-/**
- * RebelMouse answers a bad key with 403 `{"status":{"code":null,"messages":["API key is not valid"]}}`
- * (authorization docs): that is an authentication failure, not a permission one (ADR 0042).
- */
-async function mapAuthErrors<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending;
-  } catch (err) {
-    if (err instanceof ToolError && err.code === 'forbidden' && /API key is not valid/i.test(err.message)) {
-      // The hint naming REBELMOUSE_API_KEY is added for every auth_failed by the pipeline (error-hints.ts).
-      throw new ToolError('auth_failed', err.message, err.details);
-    }
-    throw err;
-  }
-}
-
-/** RebelMouse errors: `{"status": {"code": …, "messages": ["…"]}, "data": null}`. */
-export function rebelmouseErrorMessage(body: unknown): string | undefined {
-  const status = asObject(asObject(body).status);
-  const messages = Array.isArray(status.messages) ? status.messages.filter((m) => typeof m === 'string') : [];
-  if (messages.length) return messages.join('; ');
-  const detail = asObject(body).detail ?? asObject(body).error;
-  return typeof detail === 'string' ? detail : undefined;
 }
