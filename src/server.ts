@@ -5,7 +5,14 @@ import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/sh
 import { z } from 'zod';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
+  ElicitResultSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  ReadResourceRequestSchema,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -14,9 +21,14 @@ import { HttpClient } from './core/http.js';
 import { Journal } from './core/journal.js';
 import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
-import { ConfirmTokens } from './core/safety.js';
+import { CannotAsk, type PersonAsker } from './core/ask.js';
+import { CONFIRM_TTL_MS, ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool, type ToolContext } from './core/tool.js';
 import { buildJournalTools } from './pipeline/journal-tools.js';
+import { complete } from './mcp/completions.js';
+import { PostReader } from './mcp/posts.js';
+import { getPrompt, hasPrompts, listPrompts } from './mcp/prompts.js';
+import { listResources, listTemplates, readResource } from './mcp/resources.js';
 
 // tools/call with its arguments passed through untouched: the SDK's own schema parses them as a record,
 // which silently drops a "__proto__" key; our registry must see it to refuse it as an unknown field.
@@ -33,6 +45,8 @@ export const SERVER_VERSION = pkg.version;
 export interface App {
   config: Config;
   registry: ToolRegistry;
+  /** Posts as resources, prompts and completions read through the registry's get/list tools. */
+  posts: PostReader;
   instructions: string;
   log: Logger;
   http: HttpClient;
@@ -58,6 +72,7 @@ export function createApp(config: Config): App {
     policy: {
       requireVersion: config.requireVersion,
       confirm: config.confirm,
+      confirmVia: config.confirmVia,
       applyTimeoutMs: config.applyTimeoutMs,
     },
     log,
@@ -71,6 +86,10 @@ export function createApp(config: Config): App {
   return {
     config,
     registry,
+    posts: new PostReader(
+      registry,
+      runtimes.map((r) => ({ id: r.id, label: r.label })),
+    ),
     instructions: instructionsFor(
       config,
       runtimes.map((r) => r.label),
@@ -91,7 +110,12 @@ export function createServer(app: App): Server {
   const server = new Server(
     { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
     {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: false },
+        resources: { listChanged: false },
+        completions: {},
+        ...(hasPrompts(app.posts) && { prompts: { listChanged: false } }),
+      },
       instructions: app.instructions,
       jsonSchemaValidator: validator,
     },
@@ -101,7 +125,9 @@ export function createServer(app: App): Server {
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: app.registry.listing }));
   const callTool = (request: z.output<typeof RawCallToolRequestSchema>, extra: CallExtra) => {
     const progressToken = request.params._meta?.progressToken;
+    const ask = inFlightAsker(server, extra);
     const ctx: ToolContext = {
+      ...(ask && { ask }),
       signal: extra.signal,
       async progress(progress, total, message) {
         if (progressToken === undefined) return;
@@ -124,7 +150,59 @@ export function createServer(app: App): Server {
   // SDK's schema, which answers non-object arguments (a client that double-encodes them as a string)
   // with a bare -32602 instead of our invalid_input, or our decoding of them.
   Protocol.prototype.setRequestHandler.call(server, RawCallToolRequestSchema, callTool);
+  registerPostResources(server, app);
   return server;
+}
+
+const readContext = (extra: CallExtra): ToolContext => ({
+  signal: extra.signal,
+  progress: () => Promise.resolve(),
+});
+
+/** Posts as resources (template + paged list), completion of their ids, and the everyday prompts. */
+function registerPostResources(server: Server, app: App): void {
+  const reader = app.posts;
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => listTemplates(reader));
+  server.setRequestHandler(ListResourcesRequestSchema, (request, extra) =>
+    listResources(reader, request.params?.cursor, readContext(extra)),
+  );
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+    readResource(reader, request.params.uri, readContext(extra)),
+  );
+  server.setRequestHandler(CompleteRequestSchema, (request, extra) =>
+    complete(reader, request.params.ref, request.params.argument, request.params.context, readContext(extra)),
+  );
+  if (!hasPrompts(reader)) return;
+  server.setRequestHandler(ListPromptsRequestSchema, () => listPrompts(reader));
+  server.setRequestHandler(GetPromptRequestSchema, (request) =>
+    getPrompt(reader, request.params.name, request.params.arguments),
+  );
+}
+
+/**
+ * Legacy era: asks with `elicitation/create` while the tools/call is in flight, when the client declared
+ * form elicitation at initialize. A stateless HTTP request has no initialize (and no way back to this
+ * instance), so it gets none and confirm tokens are used instead.
+ */
+function inFlightAsker(server: Server, extra: CallExtra): PersonAsker | undefined {
+  const elicitation = server.getClientCapabilities()?.elicitation;
+  // 2025-11-25 clients may declare only URL mode; form mode is what a confirmation needs.
+  if (!elicitation || (elicitation.form === undefined && elicitation.url !== undefined)) return undefined;
+  return {
+    async ask(question, state) {
+      try {
+        const result = await extra.sendRequest(
+          { method: 'elicitation/create', params: question },
+          ElicitResultSchema,
+          // The person may take a while; the confirmation is only good for as long as a token would be.
+          { timeout: CONFIRM_TTL_MS, signal: extra.signal },
+        );
+        return { action: result.action, ...(result.content && { content: result.content }), state };
+      } catch (err) {
+        throw new CannotAsk(err instanceof Error ? err.message : String(err));
+      }
+    },
+  };
 }
 
 function instructionsFor(config: Config, labels: string[]): string {

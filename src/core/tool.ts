@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { PersonAsker } from './ask.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
@@ -19,6 +20,8 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Present only when the client can ask the person (elicitation) during this call. */
+  ask?: PersonAsker;
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {
@@ -260,9 +263,17 @@ export class ToolRegistry {
       const error = toToolError(err, this.log, name);
       outcome = error.code;
       providerStatus = error.details.provider_status;
+      const structured = error.details.structured;
       return {
         isError: true,
         content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(error.toJSON())) }],
+        // Only where the error carries a result shaped like the tool's outputSchema (SDK clients check it).
+        ...(structured && {
+          structuredContent: JSON.parse(this.redactor.redact(JSON.stringify(structured))) as Record<
+            string,
+            unknown
+          >,
+        }),
       };
     } finally {
       // One line per call; arguments and bodies are never logged (they may hold personal data).

@@ -50,6 +50,8 @@ export interface WritePlan {
   /** Field-level change (before → after), in the update tool's field names. */
   diff: Record<string, FieldChange>;
   warnings: string[];
+  /** Why this update needs confirmation like a removal (e.g. it also publishes a draft), if it does. */
+  confirm?: string;
   /** Reads the provider's answer to this request. */
   interpret(res: HttpResponse, current: LoadedPost): WriteOutcome;
 }
@@ -99,6 +101,8 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   removal: Removal | null;
   /** The provider applies writes later (ButterCMS 202, Partoo): offers wait_for_apply. */
   asyncWrites: boolean;
+  /** Some updates need confirmation like a removal (e.g. one that publishes a draft): update takes confirm_token. */
+  confirmableUpdates?: boolean;
   descriptions: { get: string; list: string; update: string };
   examples: { id: string; list: z.input<L>; update: z.input<U> };
   /** Update fields refused before validation, with the reason the agent needs. */

@@ -5,6 +5,13 @@ import type { Logger } from '../core/log.js';
 import { canonicalJson } from '../core/post.js';
 import type { ConfirmTokens } from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
+import {
+  checkConfirmation,
+  confirmationSchema,
+  dryRunConfirmation,
+  withConfirmation,
+  type ConfirmVia,
+} from './confirm.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
 
 /** What every write tool returns (DESIGN.md "Output"), dry run or not. */
@@ -23,12 +30,14 @@ export const writeResultSchema = z.object({
   journal_id: z.string().nullable(),
   request: z.object({ method: z.string(), url: z.string(), body: z.unknown() }).optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  confirmation: confirmationSchema.optional(),
 });
 export type WriteResult = z.infer<typeof writeResultSchema>;
 
 export interface WritePolicy {
   requireVersion: boolean;
   confirm: 'destructive' | 'never';
+  confirmVia: ConfirmVia;
   /** Upper bound for wait_for_apply polling. */
   applyTimeoutMs: number;
 }
@@ -52,10 +61,25 @@ export interface WriteCall {
   wait_for_apply?: boolean;
   /** Journal id this write reverts, if it is a revert. */
   reverts?: string;
+  /** Why this write needs confirmation although it is an update (e.g. a forced revert). */
+  confirm?: string;
+  /** The state of the person's accepted confirmation (set by withConfirmation, never from arguments). */
+  person_token?: string;
 }
 
 /** Every write of every provider goes through here: version check, plan, dry run, confirm, journal, send. */
-export async function runWrite<L, U>(
+export function runWrite<L, U>(
+  api: PostApi<L, U>,
+  call: WriteCall,
+  deps: WriteDeps,
+  ctx: ToolContext,
+  plan: (current: LoadedPost) => WritePlan,
+): Promise<WriteResult> {
+  // Asking the person happens outside the write itself, which then runs again with their answer.
+  return withConfirmation(call, deps, ctx, (confirmed) => writeOnce(api, confirmed, deps, ctx, plan));
+}
+
+async function writeOnce<L, U>(
   api: PostApi<L, U>,
   call: WriteCall,
   deps: WriteDeps,
@@ -98,20 +122,25 @@ export async function runWrite<L, U>(
     };
   }
   if (call.dry_run) {
+    const { confirmation, warning } = dryRunConfirmation(call, current.post, planned, deps, ctx);
     return {
       dry_run: true,
       post: null,
       changed_fields,
       diff: planned.diff,
       applied: null,
-      warnings: planned.warnings,
+      warnings: warning ? [...planned.warnings, warning] : planned.warnings,
       journal_id: null,
       request: preview,
+      ...(confirmation && { confirmation }),
     };
   }
-  if (call.op !== 'update' && deps.policy.confirm === 'destructive') {
-    checkConfirmation(call, current, deps.confirmTokens);
-  }
+  const confirmedBy = checkConfirmation(
+    call,
+    { post: current.post, diff: planned.diff, warnings: planned.warnings, request: preview },
+    planned,
+    deps,
+  );
   const journal_id = await deps.journal.append({
     provider: call.provider,
     post_id: call.id,
@@ -155,34 +184,8 @@ export async function runWrite<L, U>(
     warnings,
     journal_id,
     ...(outcome.extra && { details: outcome.extra }),
+    ...(confirmedBy && { confirmation: { status: 'confirmed' as const, by: confirmedBy } }),
   };
-}
-
-function checkConfirmation(call: WriteCall, current: LoadedPost, tokens: ConfirmTokens): void {
-  const binding = { tool: call.tool, id: call.id, version: current.post.version, args: call.changes };
-  let refusal = '';
-  if (call.confirm_token !== undefined) {
-    const verdict = tokens.check(call.confirm_token, binding);
-    if (verdict === 'ok') return;
-    refusal =
-      verdict === 'expired'
-        ? 'The confirm_token has expired. '
-        : 'The confirm_token does not match this call (other arguments, another post, or the post changed since). ';
-  }
-  const { title, url, status } = current.post;
-  throw new ToolError(
-    'confirmation_required',
-    `${refusal}This ${call.op} is destructive: check the preview with the user, then repeat the same call with confirm_token.`,
-    {
-      retryable: false,
-      field: 'confirm_token',
-      data: {
-        confirm_token: tokens.issue(binding),
-        expires_in_s: 600,
-        preview: { id: call.id, title, url, status, version: current.post.version },
-      },
-    },
-  );
 }
 
 async function waitForApply<L, U>(

@@ -288,9 +288,15 @@ describe('Partoo updates', () => {
     expect(partoo().seen('PUT')).toHaveLength(0);
   });
 
-  it('warns that editing a draft with a BM key publishes it, which the emulator then does', async () => {
-    const result = await updateOk('3409', { summary: 'Spring menu: rhubarb tarts and strawberry choux.' });
+  it('asks to confirm an edit that publishes a draft (BM key), which the emulator then does', async () => {
+    const fields = { summary: 'Spring menu: rhubarb tarts and strawberry choux.' };
+    const asked = toolError(await update('3409', fields));
+    expect(asked.code).toBe('confirmation_required');
+    expect(asked.message).toMatch(/^Publish this draft needs confirmation/);
+    expect(partoo().seen('PUT')).toHaveLength(0);
+    const result = await updateOk('3409', { ...fields, confirm_token: asked.confirm_token });
     expect((result.warnings as string[]).join(' ')).toMatch(/draft.*publishes it/);
+    expect(result.confirmation).toEqual({ status: 'confirmed', by: 'token' });
     await eventually(async () => (await get('3409')).status === 'published');
   });
 

@@ -124,7 +124,19 @@ export function createPartooApi(
           'This post is a draft awaiting validation: with a BM or GM key, this update also validates and publishes it.',
         );
       }
-      return plan({ method: 'PUT', path: postPath(current.post.id), body }, diff, warnings, 'update');
+      const planned = plan(
+        { method: 'PUT', path: postPath(current.post.id), body },
+        diff,
+        warnings,
+        'update',
+      );
+      // Publishing a draft puts it live on the platforms: confirmed like a removal (api-docs: PUT /posts/{id}).
+      return isDraft(raw)
+        ? {
+            ...planned,
+            confirm: 'Publish this draft: with a BM or GM key this update validates it and puts it live',
+          }
+        : planned;
     },
 
     planRemoval(current) {

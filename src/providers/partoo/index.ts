@@ -35,11 +35,12 @@ export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, 
       'Deletes a Partoo post from Partoo and its platforms. Partoo has no unpublish: this is IRREVERSIBLE (the content is kept only in our journal). Applied asynchronously; no effect on Instagram copies.',
   },
   asyncWrites: true,
+  confirmableUpdates: true,
   descriptions: {
     get: 'One Partoo post by numeric id, normalized (body = summary; title = its opening, Partoo returns none; status merged from the per-platform states). If unsupported (405), use partoo_list_posts.',
     list: 'Partoo posts, filtered by business, state, type, dates or summary text. Returns summaries and next_cursor.',
     update:
-      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. With a BM/GM key, editing a draft publishes it. title is not returned, so it cannot be verified.',
+      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. With a BM/GM key, editing a draft publishes it, so that needs confirmation like a delete. title is not returned, so it cannot be verified.',
   },
   examples: {
     id: '3401',
