@@ -16,6 +16,18 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules for the shipped code (issue 13): casts that change nothing, deprecated SDK
+    // APIs, objects stringified as "[object Object]", and non-null assertions that hide a missing check.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/no-deprecated': 'error',
+      '@typescript-eslint/no-base-to-string': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+    },
+  },
+  {
     files: ['tools/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -37,3 +37,17 @@ export class CannotAsk extends Error {
     this.name = 'CannotAsk';
   }
 }
+
+/**
+ * Thrown by an asker that cannot wait for the answer (2026-07-28: the answer comes with the client's
+ * retry of the same request): the SDK adapter turns it into an input-required result.
+ */
+export class AskPending extends Error {
+  constructor(
+    readonly question: PersonQuestion,
+    readonly state: string,
+  ) {
+    super('waiting for the person to answer');
+    this.name = 'AskPending';
+  }
+}

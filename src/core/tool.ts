@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { PersonAsker } from './ask.js';
+import { AskPending, type PersonAsker } from './ask.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
@@ -11,6 +10,24 @@ export interface ToolAnnotations {
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
+}
+
+/** A tools/list entry as the protocol carries it (the SDK stays in src/mcp, ADR 0110). */
+export interface Tool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  outputSchema: { type: 'object'; [key: string]: unknown };
+  annotations: ToolAnnotations & { title: string };
+}
+
+/** A tools/call result as the protocol carries it. */
+export interface CallToolResult {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: true;
 }
 
 /** What a handler gets besides its arguments. */
@@ -234,7 +251,7 @@ export class ToolRegistry {
     return this.byName.get(name);
   }
 
-  /** Runs a tool and renders the result or error as the contract says; never throws. */
+  /** Runs a tool and renders the result or error as the contract says; throws only AskPending. */
   async call(name: string, rawArgs: unknown, ctx: ToolContext): Promise<CallToolResult> {
     const started = performance.now();
     const tool = this.byName.get(name);
@@ -260,6 +277,11 @@ export class ToolRegistry {
         structuredContent: JSON.parse(text) as Record<string, unknown>,
       };
     } catch (err) {
+      if (err instanceof AskPending) {
+        // Not a result yet: the adapter asks the client for the person's answer, and the call comes again.
+        outcome = 'input_required';
+        throw err;
+      }
       const error = toToolError(err, this.log, name);
       outcome = error.code;
       providerStatus = error.details.provider_status;

@@ -2,13 +2,13 @@ import type { PostSummary } from '../core/post.js';
 import type { ToolContext, ToolRegistry } from '../core/tool.js';
 
 /** A JSON-RPC error a request handler throws; the SDK answers with its code and message. */
-export class ProtocolError extends Error {
+export class RequestError extends Error {
   constructor(
     readonly code: number,
     message: string,
   ) {
     super(message);
-    this.name = 'ProtocolError';
+    this.name = 'RequestError';
   }
 }
 
@@ -37,7 +37,7 @@ export class PostReader {
     return this.providers.find((p) => p.id === id);
   }
 
-  /** Calls a read tool; a tool error becomes a ProtocolError (not_found → RESOURCE_NOT_FOUND). */
+  /** Calls a read tool; a tool error becomes a RequestError (not_found → RESOURCE_NOT_FOUND). */
   async read(
     tool: string,
     args: Record<string, unknown>,
@@ -54,9 +54,9 @@ export class PostReader {
       // keep the generic message below
     }
     const message = error.message ?? `${tool} failed`;
-    if (error.code === 'not_found') throw new ProtocolError(RESOURCE_NOT_FOUND, message);
-    if (error.code === 'invalid_input') throw new ProtocolError(INVALID_PARAMS, message);
-    throw new ProtocolError(INTERNAL_ERROR, message);
+    if (error.code === 'not_found') throw new RequestError(RESOURCE_NOT_FOUND, message);
+    if (error.code === 'invalid_input') throw new RequestError(INVALID_PARAMS, message);
+    throw new RequestError(INTERNAL_ERROR, message);
   }
 
   /** The provider's first page of posts, kept 30 s: completion asks on every keystroke. */

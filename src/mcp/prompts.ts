@@ -1,5 +1,5 @@
 import type { PostReader } from './posts.js';
-import { INVALID_PARAMS, ProtocolError, type ProviderFacts } from './posts.js';
+import { INVALID_PARAMS, RequestError, type ProviderFacts } from './posts.js';
 
 /** Fields of an update tool that set when a post goes out (by name, across the providers' own field names). */
 const SCHEDULE_FIELD = /schedul|^published_at$|_ts$|^timezone$/i;
@@ -142,7 +142,7 @@ export function promptProviders(reader: PostReader, name: string): ProviderFacts
 export function getPrompt(reader: PostReader, name: string, args: Record<string, string> = {}) {
   const spec = available(reader).find((s) => s.name === name);
   if (!spec) {
-    throw new ProtocolError(
+    throw new RequestError(
       INVALID_PARAMS,
       `name: unknown prompt ${json(name)}; available: ${available(reader)
         .map((s) => s.name)
@@ -152,14 +152,14 @@ export function getPrompt(reader: PostReader, name: string, args: Record<string,
   const allowed = spec.providers(reader);
   const provider = allowed.find((p) => p.id === args.provider);
   if (!provider) {
-    throw new ProtocolError(
+    throw new RequestError(
       INVALID_PARAMS,
       `provider: must be one of ${allowed.map((p) => p.id).join(', ')} for ${spec.name}, e.g. ${json(allowed[0]?.id)}`,
     );
   }
   const id = args.id?.trim();
   if (!id || id.length > 200) {
-    throw new ProtocolError(INVALID_PARAMS, 'id: required, the post id (at most 200 characters), e.g. "42"');
+    throw new RequestError(INVALID_PARAMS, 'id: required, the post id (at most 200 characters), e.g. "42"');
   }
   const extra = spec.extra ? args[spec.extra.name]?.trim().slice(0, 500) || undefined : undefined;
   return {

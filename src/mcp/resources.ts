@@ -1,6 +1,6 @@
 import type { ToolContext } from '../core/tool.js';
 import type { PostReader } from './posts.js';
-import { INVALID_PARAMS, ProtocolError, RESOURCE_NOT_FOUND } from './posts.js';
+import { INVALID_PARAMS, RequestError, RESOURCE_NOT_FOUND } from './posts.js';
 
 /** Posts as MCP resources: `post-editor://<provider>/posts/<id>` (and `…/body` for the body alone). */
 export const SCHEME = 'post-editor:';
@@ -52,7 +52,7 @@ function decodeCursor(cursor: string | undefined, providers: number): Cursor {
   } catch {
     // refused below
   }
-  throw new ProtocolError(INVALID_PARAMS, 'cursor: not a nextCursor this server returned');
+  throw new RequestError(INVALID_PARAMS, 'cursor: not a nextCursor this server returned');
 }
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -96,7 +96,7 @@ export async function readResource(reader: PostReader, uri: string, ctx: ToolCon
   const match = POST_URI.exec(uri);
   const provider = match?.[1] ? reader.provider(match[1]) : undefined;
   if (!match?.[2] || !provider) {
-    throw new ProtocolError(
+    throw new RequestError(
       RESOURCE_NOT_FOUND,
       `Resource not found: ${uri} (expected ${reader.providers.map((p) => templateUri(p.id)).join(' or ')})`,
     );
@@ -105,7 +105,7 @@ export async function readResource(reader: PostReader, uri: string, ctx: ToolCon
   try {
     id = decodeURIComponent(match[2]);
   } catch {
-    throw new ProtocolError(INVALID_PARAMS, `uri: the post id in ${uri} is not valid percent-encoding`);
+    throw new RequestError(INVALID_PARAMS, `uri: the post id in ${uri} is not valid percent-encoding`);
   }
   const { body, ...post } = await reader.read(`${provider.id}_get_post`, { id }, ctx);
   const base = postUri(provider.id, id);
@@ -115,7 +115,7 @@ export async function readResource(reader: PostReader, uri: string, ctx: ToolCon
       ? { uri: `${base}/body`, mimeType: MIME[format] ?? 'text/plain', text: body }
       : undefined;
   if (match[3]) {
-    if (!bodyPart) throw new ProtocolError(RESOURCE_NOT_FOUND, `The post ${id} has no body`);
+    if (!bodyPart) throw new RequestError(RESOURCE_NOT_FOUND, `The post ${id} has no body`);
     return { contents: [bodyPart] };
   }
   const json = { uri: base, mimeType: 'application/json', text: JSON.stringify(post, null, 2) };

@@ -43,7 +43,7 @@ export function registerProvider<S, L extends z.ZodObject, U extends z.ZodObject
         tools: buildPostTools(def, api, deps, {
           readOnly: options.readOnly || def.writable?.(settings as S) === false,
         }),
-        api: api as unknown as PostApi<unknown, Record<string, unknown>>,
+        api,
         updateInput: def.updateInput,
       };
     },

@@ -100,7 +100,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
       example: { id: def.examples.id, ...def.examples.update, expected_version: 'k3J9xQ2mW8aB1cD4' },
       refusedFields: def.refusedUpdateFields,
       handler(args, ctx) {
-        const all = args as Record<string, unknown>;
+        const all: Record<string, unknown> = args;
         const changes = Object.fromEntries(
           Object.entries(all).filter(([k, v]) => !controlNames.has(k) && v !== undefined),
         );

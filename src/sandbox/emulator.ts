@@ -140,8 +140,8 @@ export class Emulator {
         (!f.method || f.method === method) &&
         (!f.path || (typeof f.path === 'string' ? path.includes(f.path) : f.path.test(path))),
     );
-    if (index < 0) return undefined;
-    const fault = this.faults[index]!;
+    const fault = this.faults[index];
+    if (!fault) return undefined;
     if (--fault.left <= 0) this.faults.splice(index, 1);
     return fault;
   }

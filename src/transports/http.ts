@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isLoopbackHost } from '../core/env.js';
-import { createServer, type App } from '../server.js';
+import type { App } from '../server.js';
+import { createMcpEndpoint } from './mcp-endpoint.js';
 import { RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';
 
@@ -21,6 +21,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
   const tokenDigest = cfg.token ? sha256(cfg.token) : undefined;
+  const mcp = createMcpEndpoint(app, sessions);
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
@@ -76,8 +77,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
       return sendJson(res, 429, { error: 'Too many requests' });
     }
     if (shuttingDown) return sendJson(res, 503, { error: 'Shutting down' });
-    if (sessions) return sessions.handle(req, res, () => readJsonBody(req, res, cfg.maxBodyBytes));
     if (req.method !== 'POST') {
+      if (sessions) return sessions.handle(req, res, undefined);
       res.setHeader('Allow', 'POST');
       return sendJson(
         res,
@@ -87,19 +88,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     }
     const body = await readJsonBody(req, res, cfg.maxBodyBytes);
     if (body === undefined) return;
-    const mcp = createServer(app);
-    // A plain JSON answer unless the client asked for progress: the SSE stream costs more per call
-    // and is only needed when there are notifications to send before the result.
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: !wantsProgress(body),
-    });
-    res.on('close', () => {
-      void transport.close();
-      void mcp.close();
-    });
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res, body);
+    await mcp.serve(req, res, body);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -129,19 +118,11 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
       if (inFlight > 0)
         app.log.warn('shutdown deadline passed; dropping in-flight calls', { in_flight: inFlight });
       await sessions?.closeAll();
+      await mcp.close();
       server.closeAllConnections();
       await app.close();
     },
   };
-}
-
-/** Whether any message of a POST body carries a progress token (then the answer must stream). */
-function wantsProgress(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => {
-    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
-    return meta?.progressToken !== undefined;
-  });
 }
 
 /** Reads a JSON body up to `max` bytes; on failure answers (413/400) and resolves undefined. */

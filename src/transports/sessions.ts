@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { createServer, type App } from '../server.js';
+import { WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
+import { createMcpServer } from '../mcp/adapter.js';
+import type { App } from '../server.js';
 import { jsonRpcError, sendJson } from './http.js';
+import { sendWebResponse, toWebRequest } from './web.js';
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
-  server: Server;
+  transport: WebStandardStreamableHTTPServerTransport;
   lastSeen: number;
   /** POSTs being answered: a session is never expired mid-call. */
   active: number;
 }
 
-/** Stateful mode: sessions with an idle TTL and a cap; an expired session's transport is closed, never leaked. */
+/**
+ * Stateful mode for 2025-era clients (sessions are a 2025-era notion; 2026-07-28 requests never
+ * reach this store): an idle TTL and a cap; an expired session's transport is closed, never leaked.
+ */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout;
@@ -33,35 +35,41 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  /** Routes a request to its session, or starts one on initialize. */
-  async handle(req: IncomingMessage, res: ServerResponse, readBody: () => Promise<unknown>): Promise<void> {
+  /** Whether this request belongs to the store: it names a session, or it opens one. */
+  owns(req: IncomingMessage, body: unknown): boolean {
+    return typeof req.headers['mcp-session-id'] === 'string' || isInitializeRequest(body);
+  }
+
+  /** Routes a request to its session, or starts one on initialize (body already read for POSTs). */
+  async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const sid = req.headers['mcp-session-id'];
     if (typeof sid === 'string') {
       const session = this.sessions.get(sid);
       if (!session) return sendJson(res, 404, rpcError('Session not found or expired: initialize again'));
       session.lastSeen = Date.now();
-      if (req.method !== 'POST') return session.transport.handleRequest(req, res);
-      session.active++;
-      res.once('close', () => {
-        session.active--;
-        session.lastSeen = Date.now();
-      });
-      const body = await readBody();
-      if (body === undefined) return;
-      return session.transport.handleRequest(req, res, body);
+      if (req.method === 'POST') {
+        session.active++;
+        res.once('close', () => {
+          session.active--;
+          session.lastSeen = Date.now();
+        });
+      }
+      const answer = await session.transport.handleRequest(
+        toWebRequest(req),
+        req.method === 'POST' ? { parsedBody: body } : undefined,
+      );
+      return sendWebResponse(res, answer);
     }
     if (req.method !== 'POST') return sendJson(res, 400, rpcError('Missing Mcp-Session-Id header'));
-    const body = await readBody();
-    if (body === undefined) return;
     if (!isInitializeRequest(body)) return sendJson(res, 400, rpcError('No session: send initialize first'));
     if (this.sessions.size >= this.max) await this.sweep();
     if (this.sessions.size >= this.max)
       return sendJson(res, 503, rpcError('Too many sessions; try again later'));
-    const server = createServer(this.app);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const server = createMcpServer(this.app);
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastSeen: Date.now(), active: 0 });
+        this.sessions.set(id, { transport, lastSeen: Date.now(), active: 0 });
       },
     });
     transport.onclose = () => {
@@ -69,7 +77,7 @@ export class SessionStore {
       void server.close();
     };
     await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    return sendWebResponse(res, await transport.handleRequest(toWebRequest(req), { parsedBody: body }));
   }
 
   /** Closes every session (shutdown). */

@@ -192,9 +192,12 @@ describe('policies', () => {
       expect(names).toContain('buttercms_get_post');
       expect(names).toContain('post_history');
       expect(names.filter((n) => /update|unpublish|delete|revert/.test(n))).toEqual([]);
-      expect(toolError(await ro.client.callTool({ name: 'buttercms_update_post', arguments: {} })).code).toBe(
-        'invalid_input',
-      );
+      // A tool that is not registered is a protocol error (-32602), as the MCP spec says.
+      await expect(
+        ro.client.callTool({ name: 'buttercms_update_post', arguments: {} }),
+      ).rejects.toMatchObject({
+        code: -32602,
+      });
     } finally {
       await ro.close();
     }

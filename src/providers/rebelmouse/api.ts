@@ -138,6 +138,7 @@ function updateWarnings(diff: WritePlan['diff'], body: Record<string, unknown>):
   const warnings: string[] = [];
   const listicle = body.listicle;
   if ((diff.listicle || diff.body) && Array.isArray(listicle) && listicle.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
     if (!String(body.body ?? '').includes('<listicle')) {
       warnings.push(
         'listicle is set but body has no <listicle> tag, so RebelMouse has nowhere to render the items.',

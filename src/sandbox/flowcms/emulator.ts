@@ -73,6 +73,7 @@ export function createFlowCmsEmulator(): Emulator {
 }
 
 function apply(post: FlowStoredPost, changes: Record<string, unknown>): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- left for issue 13 item 3, which reshapes this folder (not now: it is being edited concurrently)
   const next = { ...post, ...changes } as FlowStoredPost;
   if (typeof changes.published_at === 'string')
     next.published_at = new Date(changes.published_at).toISOString().replace('.000Z', 'Z');
@@ -93,6 +94,7 @@ function validate(changes: Record<string, unknown>): { field: string; message: s
   if (slug !== undefined && (typeof slug !== 'string' || !SLUG.test(slug)))
     add('slug', 'Slug must be URL-friendly.');
   if (content !== undefined && typeof content !== 'string') add('content', 'Content must be a string.');
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
   if (status !== undefined && !STATUSES.includes(String(status)))
     add('status', 'Status must be draft, published or archived.');
   if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string' && t.trim()))) {

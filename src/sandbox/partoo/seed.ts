@@ -204,6 +204,7 @@ const SEEDS: Seed[] = [
 /** Eleven posts of a two-shop bakery, across Google, Facebook and Instagram states. */
 export function seedPartooPosts(): PartooStoredPost[] {
   return SEEDS.map((s) => {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- left for issue 13 item 3, which reshapes this folder (not now: it is being edited concurrently)
     const business = BUSINESSES[s.business]!;
     const created = seedNow() - s.ageDays * DAY - 3 * HOUR;
     return {

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  WebStandardStreamableHTTPServerTransport,
+  createMcpHandler,
+  isLegacyRequest,
+} from '@modelcontextprotocol/server';
+import { createMcpServer } from '../mcp/adapter.js';
+import type { App } from '../server.js';
+import type { SessionStore } from './sessions.js';
+import { sendWebResponse, toWebRequest } from './web.js';
+
+/** POST /mcp once the HTTP hardening has passed: both protocol eras, and 2025-era sessions if enabled. */
+export interface McpEndpoint {
+  serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The SDK's strict 2026-07-28 handler plus our 2025-era routing (the body is already read and size-checked). */
+export function createMcpEndpoint(app: App, sessions: SessionStore | undefined): McpEndpoint {
+  const modern = createMcpHandler(() => createMcpServer(app), {
+    legacy: 'reject',
+    onerror: (error) => app.log.debug('mcp http', { error: error.message }),
+  });
+  return {
+    async serve(req, res, body) {
+      const request = toWebRequest(req);
+      // Routed with the SDK's own era predicate, as its legacy-clients guide does: 2026-07-28 requests
+      // are sessionless by definition; 2025-era ones go to the session store when --stateful is on.
+      if (!(await isLegacyRequest(request, body))) {
+        return sendWebResponse(res, await modern.fetch(request, { parsedBody: body }));
+      }
+      if (sessions) return sessions.handle(req, res, body);
+      return sendWebResponse(res, await serveLegacyStateless(app, request, body));
+    },
+    close: () => modern.close(),
+  };
+}
+
+/**
+ * A 2025-era request without a session: a fresh protocol server for this one exchange. Answered as
+ * plain JSON unless the client asked for progress (the SDK's own fallback always streams SSE, which
+ * costs more per call and is only needed for notifications before the result; ADR 0063).
+ */
+async function serveLegacyStateless(app: App, request: Request, body: unknown): Promise<Response> {
+  const server = createMcpServer(app);
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: !wantsProgress(body),
+  });
+  await server.connect(transport);
+  const response = await transport.handleRequest(request, { parsedBody: body });
+  const close = () => void server.close().catch(() => undefined);
+  if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    close();
+    return response;
+  }
+  // Streaming: close once the stream is done or the client left.
+  const [forClient, watcher] = response.body.tee();
+  void watcher
+    .pipeTo(new WritableStream())
+    .catch(() => undefined)
+    .finally(close);
+  return new Response(forClient, response);
+}
+
+/** Whether any message of a POST body carries a progress token (then the answer must stream). */
+function wantsProgress(body: unknown): boolean {
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  return messages.some((m) => {
+    if (typeof m !== 'object' || m === null || !('params' in m)) return false;
+    const params: unknown = m.params;
+    if (typeof params !== 'object' || params === null || !('_meta' in params)) return false;
+    const meta: unknown = params._meta;
+    return typeof meta === 'object' && meta !== null && 'progressToken' in meta;
+  });
+}
