@@ -299,7 +299,7 @@ export function questionFor(held: HeldWrite): PersonQuestion {
     `${held.action}?`,
     `Title: ${post.title ?? '(untitled)'}`,
     `URL: ${post.url ?? '(none)'}`,
-    `Status: ${post.status}${post.provider_status ? ` (${post.provider_status})` : ''}`,
+    `Status: ${post.status}${post.provider_status && post.provider_status !== post.status ? ` (${post.provider_status})` : ''}`,
     `Post: ${post.provider} ${post.id} · tool ${held.tool}`,
     ...changes,
     'Nothing is sent unless you accept.',

@@ -1,3 +1,9 @@
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernHttp,
+  type ElicitResult as ModernElicitResult,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdio } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -45,5 +51,41 @@ export async function connectLegacyStdio(client: Client, env: Record<string, str
 /** Connects a legacy client to a running HTTP server. */
 export async function connectLegacyHttp(client: Client, url: string): Promise<Client> {
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+/** A 2026-07-28 (v2 SDK, pinned) client; with a person it declares form elicitation and answers input requests. */
+export function modernClient(who?: Person): ModernClient {
+  const client = new ModernClient(
+    { name: 'e2e-modern', version: '1.0.0' },
+    {
+      versionNegotiation: { mode: { pin: '2026-07-28' } },
+      ...(who && { capabilities: { elicitation: { form: {} } } }),
+    },
+  );
+  if (who) {
+    client.setRequestHandler('elicitation/create', async (request) => {
+      const params = request.params as ElicitRequest['params'];
+      who.forms.push(params);
+      return (await who.answer(params)) as ModernElicitResult;
+    });
+  }
+  return client;
+}
+
+/** Spawns the built server over stdio and connects the given modern client to it. */
+export async function connectModernStdio(
+  client: ModernClient,
+  env: Record<string, string>,
+): Promise<ModernClient> {
+  await client.connect(
+    new ModernStdio({ command: process.execPath, args: [SERVER_ENTRY], env, stderr: 'pipe' }),
+  );
+  return client;
+}
+
+/** Connects a modern client to a running HTTP server (stateless by protocol). */
+export async function connectModernHttp(client: ModernClient, url: string): Promise<ModernClient> {
+  await client.connect(new ModernHttp(new URL(url)));
   return client;
 }
