@@ -46,6 +46,10 @@ export interface Config {
   confirmSecret: string | undefined;
   requireVersion: boolean;
   dataDir: string;
+  /** postgres://… to share one journal, secret and lock space between instances; unset: SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** Journal entries older than this many days are pruned in the background (0: never). */
+  journalRetentionDays: number;
   timeoutMs: number;
   maxRetries: number;
   /** Largest upstream response body accepted. */
@@ -129,6 +133,18 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
   if (token) secrets.push(token);
   const confirmSecret = env.POST_EDITOR_CONFIRM_SECRET?.trim() || undefined;
   if (confirmSecret) secrets.push(confirmSecret);
+  const databaseUrl = env.POST_EDITOR_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+      throw new ConfigError(
+        'POST_EDITOR_DATABASE_URL',
+        'must be a PostgreSQL URL, e.g. postgres://user:password@db.internal:5432/post_editor',
+      );
+    }
+    secrets.push(databaseUrl);
+    const password = passwordOf(databaseUrl);
+    if (password) secrets.push(password);
+  }
 
   return {
     transport,
@@ -174,6 +190,13 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
     dataDir:
       env.POST_EDITOR_DATA_DIR?.trim() ||
       (flags.sandbox ? join(tmpdir(), `post-editor-mcp-sandbox-${process.pid}`) : defaultDataDir(env)),
+    databaseUrl,
+    journalRetentionDays: read(
+      env,
+      'POST_EDITOR_JOURNAL_RETENTION_DAYS',
+      int('POST_EDITOR_JOURNAL_RETENTION_DAYS', 0, 36_500),
+      90,
+    ),
     timeoutMs: read(env, 'POST_EDITOR_TIMEOUT_MS', int('POST_EDITOR_TIMEOUT_MS', 100, 600_000), 30_000),
     maxRetries: read(env, 'POST_EDITOR_MAX_RETRIES', int('POST_EDITOR_MAX_RETRIES', 0, 10), 2),
     maxResponseBytes: read(
@@ -242,4 +265,12 @@ function enabledProviders(
     );
   }
   return enabled;
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     Object.assign(env, sandbox.env);
   }
   const config = loadConfig(env, flags, PROVIDERS);
-  const app = createApp(config);
+  const app = await createApp(config);
   if (sandbox)
     app.log.warn('SANDBOX mode: local emulators with sample posts; nothing reaches a real provider', {
       emulators: sandbox.origin,

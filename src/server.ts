@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import type { Config } from './config.js';
 import { HttpClient } from './core/http.js';
-import { Journal } from './core/journal.js';
 import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool } from './core/tool.js';
 import { buildJournalTools } from './pipeline/journal-tools.js';
 import { PostReader } from './mcp/posts.js';
+import { openStore, startRetention } from './store/open.js';
+import type { Store } from './store/types.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -21,11 +22,13 @@ export interface App {
   instructions: string;
   log: Logger;
   http: HttpClient;
+  /** The journal store (also the confirm secret and the write locks). */
+  store: Store;
   close(): Promise<void>;
 }
 
-/** Builds the shared application once per process. */
-export function createApp(config: Config): App {
+/** Builds the shared application once per process; opens the store (a ConfigError when it cannot). */
+export async function createApp(config: Config): Promise<App> {
   const redactor = new Redactor();
   redactor.add(...config.secrets);
   const log = createLogger(config.logLevel, redactor, config.logFile);
@@ -36,15 +39,21 @@ export function createApp(config: Config): App {
     redactor,
     log,
   });
-  const journal = new Journal(config.dataDir, redactor);
+  const store = await openStore(
+    { dataDir: config.dataDir, databaseUrl: config.databaseUrl, retentionDays: config.journalRetentionDays },
+    (text) => redactor.redact(text),
+    log,
+  );
+  const stopRetention = startRetention(store, config.journalRetentionDays, log);
   const writeDeps = {
-    journal,
-    confirmTokens: new ConfirmTokens(config.confirmSecret),
+    store,
+    confirmTokens: new ConfirmTokens(config.confirmSecret ?? (await store.confirmSecret())),
     policy: {
       requireVersion: config.requireVersion,
       confirm: config.confirm,
       confirmVia: config.confirmVia,
       applyTimeoutMs: config.applyTimeoutMs,
+      lockTtlMs: config.timeoutMs,
     },
     log,
   };
@@ -67,7 +76,12 @@ export function createApp(config: Config): App {
     ),
     log,
     http,
-    close: () => http.close(),
+    store,
+    async close() {
+      stopRetention();
+      await http.close();
+      await store.close();
+    },
   };
 }
 

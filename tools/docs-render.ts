@@ -19,7 +19,7 @@ export async function registeredTools(): Promise<Tool[]> {
     POST_EDITOR_DATA_DIR: join(tmpdir(), 'pe-docs'),
   };
   for (const spec of EMULATORS) Object.assign(env, spec.env(`http://127.0.0.1:9/${spec.id}`));
-  const app = createApp(loadConfig(env, {}, PROVIDERS));
+  const app = await createApp(loadConfig(env, {}, PROVIDERS));
   try {
     return app.registry.listing;
   } finally {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './post.js';
 
 /** One field's change, in the provider's own field names. */
@@ -29,36 +29,88 @@ export interface ConfirmBinding {
   args: Record<string, unknown>;
 }
 
-/** Stateless confirm tokens: an HMAC over (tool, id, version, arguments, expiry), so any instance can check them. */
+/** Why a token was refused: each names the one binding that failed, so the agent knows what to do. */
+export type ConfirmVerdict =
+  | 'ok'
+  | 'malformed'
+  | 'other_secret'
+  | 'expired'
+  | 'other_tool'
+  | 'other_post'
+  | 'post_changed'
+  | 'other_arguments';
+
+/** What a refusal tells the agent (the new token comes with it). */
+export const CONFIRM_REFUSALS: Record<Exclude<ConfirmVerdict, 'ok'>, string> = {
+  malformed: 'The confirm_token is not one this server issued (it is incomplete or was altered).',
+  other_secret:
+    'The confirm_token was issued by a server with another confirm secret (another deployment, or POST_EDITOR_CONFIRM_SECRET changed).',
+  expired: 'The confirm_token has expired (tokens last 10 minutes).',
+  other_tool: 'The confirm_token was issued for another tool.',
+  other_post: 'The confirm_token was issued for another post.',
+  post_changed: 'The post changed since the confirm_token was issued: check the new preview.',
+  other_arguments: 'The confirm_token was issued for other arguments.',
+};
+
+const PART = 11; // base64url characters of a 64-bit digest
+
+/**
+ * Stateless confirm tokens: `2.<key id>.<expiry>.<tool>.<post>.<version>.<args>.<mac>`, each binding a short
+ * hash and the whole an HMAC, so any process holding the secret checks them, and a refusal can say which
+ * binding failed without any server-side state (ADR 0071).
+ */
 export class ConfirmTokens {
   private readonly key: Buffer;
+  private readonly keyId: string;
 
   constructor(
-    secret: string | undefined,
+    secret: string | Buffer | undefined,
     private readonly now: () => number = Date.now,
   ) {
-    this.key = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
+    this.key =
+      secret === undefined ? randomBytes(32) : Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8');
+    this.keyId = digest(Buffer.concat([Buffer.from('key-id:'), this.key])).slice(0, 6);
   }
 
   /** Issues a token valid for CONFIRM_TTL_MS. */
   issue(binding: ConfirmBinding): string {
     const expires = Math.floor((this.now() + CONFIRM_TTL_MS) / 1000);
-    return `${expires}.${this.sign(binding, expires)}`;
+    const body = ['2', this.keyId, String(expires), ...bindingParts(binding)].join('.');
+    return `${body}.${this.mac(body)}`;
   }
 
-  /** Checks a token: 'ok', or why it was refused. */
-  check(token: string, binding: ConfirmBinding): 'ok' | 'expired' | 'mismatch' {
-    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!match) return 'mismatch';
-    const expires = Number(match[1]);
-    const given = Buffer.from(match[2] ?? '', 'base64url');
-    const expected = Buffer.from(this.sign(binding, expires), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'mismatch';
-    return expires * 1000 < this.now() ? 'expired' : 'ok';
+  /** Checks a token: 'ok', or the first binding it fails. */
+  check(token: string, binding: ConfirmBinding): ConfirmVerdict {
+    const parts = token.split('.');
+    if (parts.length !== 8 || parts[0] !== '2' || !/^\d{1,12}$/.test(parts[2] ?? '')) return 'malformed';
+    if (parts[1] !== this.keyId) return 'other_secret';
+    const body = parts.slice(0, 7).join('.');
+    const given = Buffer.from(parts[7] ?? '', 'base64url');
+    const expected = Buffer.from(this.mac(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'malformed';
+    if (Number(parts[2]) * 1000 < this.now()) return 'expired';
+    const [tool, id, version, args] = bindingParts(binding);
+    if (parts[3] !== tool) return 'other_tool';
+    if (parts[4] !== id) return 'other_post';
+    if (parts[5] !== version) return 'post_changed';
+    if (parts[6] !== args) return 'other_arguments';
+    return 'ok';
   }
 
-  private sign(binding: ConfirmBinding, expires: number): string {
-    const payload = canonicalJson([binding.tool, binding.id, binding.version, binding.args, expires]);
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  private mac(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
   }
+}
+
+function bindingParts(binding: ConfirmBinding): [string, string, string, string] {
+  return [
+    digest(Buffer.from(binding.tool)).slice(0, PART),
+    digest(Buffer.from(binding.id)).slice(0, PART),
+    digest(Buffer.from(binding.version)).slice(0, PART),
+    digest(Buffer.from(canonicalJson(binding.args))).slice(0, PART),
+  ];
+}
+
+function digest(data: Buffer): string {
+  return createHash('sha256').update(data).digest('base64url');
 }

@@ -3,6 +3,7 @@ import { AskPending, type PersonAsker } from './ask.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Redactor } from './redact.js';
+import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
 
 export interface ToolAnnotations {
@@ -39,6 +40,8 @@ export interface ToolContext {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Present only when the client can ask the person (elicitation) during this call. */
   ask?: PersonAsker;
+  /** Who asked (set by the transport); journaled with every write, null when unknown. */
+  actor?: Actor;
 }
 
 export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {

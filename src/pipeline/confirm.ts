@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { CannotAsk, type PersonQuestion } from '../core/ask.js';
 import { ToolError } from '../core/errors.js';
 import type { Post } from '../core/post.js';
-import { CONFIRM_TTL_MS, type ConfirmBinding, type FieldChange } from '../core/safety.js';
+import {
+  CONFIRM_REFUSALS,
+  CONFIRM_TTL_MS,
+  type ConfirmBinding,
+  type ConfirmVerdict,
+  type FieldChange,
+} from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
 import type { WritePlan } from './types.js';
 import type { WriteCall, WriteDeps, WriteResult } from './write.js';
@@ -41,6 +47,7 @@ export class ConfirmationNeeded extends Error {
     readonly held: HeldWrite,
     /** Why a given token or answer was not enough ('' when none was given). */
     readonly refusal = '',
+    readonly verdict?: Exclude<ConfirmVerdict, 'ok'>,
   ) {
     super(refusal || `${held.action}: confirmation needed`);
     this.name = 'ConfirmationNeeded';
@@ -52,7 +59,15 @@ export function confirmationReason(call: WriteCall, plan: WritePlan, deps: Write
   if (deps.policy.confirm === 'never') return undefined;
   if (call.op === 'unpublish') return 'Unpublish this post: it goes off the site';
   if (call.op === 'delete') return 'Delete this post: this cannot be undone';
-  return plan.confirm ?? call.confirm;
+  if (call.confirm) return 'Revert over later changes: this overwrites what was changed since';
+  return plan.confirm;
+}
+
+/** What a confirmation is bound to: the tool, the post at this version, and exactly these arguments. */
+function bindingFor(call: WriteCall, version: string): ConfirmBinding {
+  // A forced revert binds the entry it reverts too, so its token confirms that revert and nothing else.
+  const args = call.reverts ? { ...call.changes, reverts: call.reverts } : call.changes;
+  return { tool: call.tool, id: call.id, version, args };
 }
 
 /** Whether agents confirm with tokens on this call (nobody can be asked, and the setting allows it). */
@@ -64,8 +79,9 @@ function byToken(deps: WriteDeps, ctx: ToolContext): boolean {
 // A token the person's answer carries is bound apart from agents' tokens, so one can never pass for the other.
 const personBinding = (b: ConfirmBinding): ConfirmBinding => ({ ...b, tool: `${b.tool}#person` });
 
+/** The expiry a token carries (`2.<key id>.<expiry>.…`, see ConfirmTokens). */
 function expiresAt(token: string): string {
-  const seconds = Number(token.split('.')[0]);
+  const seconds = Number(token.split('.')[2]);
   return new Date(seconds * 1000).toISOString();
 }
 
@@ -93,7 +109,7 @@ export function checkConfirmation(
 ): 'user' | 'token' | undefined {
   const action = confirmationReason(call, plan, deps);
   if (!action) return undefined;
-  const binding = { tool: call.tool, id: call.id, version: held.post.version, args: call.changes };
+  const binding = bindingFor(call, held.post.version);
   const full: HeldWrite = { ...held, action, tool: call.tool, binding };
   const tokens = deps.confirmTokens;
   if (call.person_token !== undefined) {
@@ -103,7 +119,10 @@ export function checkConfirmation(
       full,
       verdict === 'expired'
         ? 'The confirmation expired before the write.'
-        : 'The post changed after the user was asked.',
+        : verdict === 'post_changed'
+          ? 'The post changed after the user was asked.'
+          : 'The answer did not come with the question it was asked with.',
+      verdict,
     );
   }
   // A token is only issued when nobody could be asked, so in auto mode one is honoured even from a
@@ -111,12 +130,7 @@ export function checkConfirmation(
   if (deps.policy.confirmVia !== 'user' && call.confirm_token !== undefined) {
     const verdict = tokens.check(call.confirm_token, binding);
     if (verdict === 'ok') return 'token';
-    throw new ConfirmationNeeded(
-      full,
-      verdict === 'expired'
-        ? 'The confirm_token has expired.'
-        : 'The confirm_token does not match this call (other arguments, another post, or the post changed since).',
-    );
+    throw new ConfirmationNeeded(full, `${CONFIRM_REFUSALS[verdict]} A new confirm_token is below.`, verdict);
   }
   throw new ConfirmationNeeded(full);
 }
@@ -132,12 +146,7 @@ export function dryRunConfirmation(
   if (!confirmationReason(call, plan, deps)) return {};
   const preview = previewOf(post);
   if (byToken(deps, ctx)) {
-    const confirm_token = deps.confirmTokens.issue({
-      tool: call.tool,
-      id: call.id,
-      version: post.version,
-      args: call.changes,
-    });
+    const confirm_token = deps.confirmTokens.issue(bindingFor(call, post.version));
     const confirmation = {
       status: 'required' as const,
       by: 'token' as const,
@@ -222,7 +231,7 @@ function heldResult(held: HeldWrite, confirmation: Confirmation): WriteResult {
   };
 }
 
-function tokenRequired({ held, refusal: why }: ConfirmationNeeded, deps: WriteDeps): ToolError {
+function tokenRequired({ held, refusal: why, verdict }: ConfirmationNeeded, deps: WriteDeps): ToolError {
   const confirm_token = deps.confirmTokens.issue(held.binding);
   const expires_at = expiresAt(confirm_token);
   const preview = previewOf(held.post);
@@ -235,6 +244,7 @@ function tokenRequired({ held, refusal: why }: ConfirmationNeeded, deps: WriteDe
       field: 'confirm_token',
       data: {
         confirm_token,
+        ...(verdict && { refused_because: verdict }),
         expires_in_s: CONFIRM_TTL_MS / 1000,
         expires_at,
         preview: { ...preview, diff: held.diff },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ToolError, invalidInput } from '../core/errors.js';
+import { canonicalJson } from '../core/post.js';
 import { defineTool, type DefinedTool } from '../core/tool.js';
 import type { ProviderRuntime } from './define.js';
 import { controlFields } from './tools.js';
@@ -17,7 +18,17 @@ const entrySchema = z.object({
   before: z.record(z.string(), z.unknown()),
   after: z.record(z.string(), z.unknown()),
   outcome: z.string().nullable(),
+  outcome_detail: z.string().nullable(),
   reverts: z.string().nullable(),
+  reverted_by: z.string().nullable(),
+  actor: z
+    .object({
+      client_name: z.string().nullable(),
+      client_version: z.string().nullable(),
+      transport: z.string(),
+      principal: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 const JOURNAL_ID = z
@@ -46,7 +57,7 @@ export function buildJournalTools(
         post_id: z.string().max(200).optional().describe('only this post id'),
         cursor: z
           .string()
-          .regex(/^\d{1,7}$/)
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
           .optional()
           .describe('next_cursor from the previous page'),
         limit: z.number().int().min(1).max(50).optional().describe('entries per page, default 10'),
@@ -55,10 +66,9 @@ export function buildJournalTools(
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
       example: { provider: providerIds[0], limit: 10 },
       async handler({ provider, post_id, cursor, limit = 10 }) {
-        const offset = cursor ? Number(cursor) : 0;
-        const { entries, total } = await deps.journal.query({ provider, post_id, offset, limit });
+        const page = await deps.store.query({ provider, post_id, cursor, limit });
         return {
-          entries: entries.map((e) => ({
+          entries: page.entries.map((e) => ({
             journal_id: e.journal_id,
             at: e.at,
             provider: e.provider,
@@ -68,10 +78,13 @@ export function buildJournalTools(
             title_before: e.title_before,
             before: e.before,
             after: e.after,
-            outcome: e.outcome ?? null,
-            reverts: e.reverts ?? null,
+            outcome: e.outcome,
+            outcome_detail: e.outcome_detail,
+            reverts: e.reverts,
+            reverted_by: e.reverted_by,
+            actor: e.actor,
           })),
-          next_cursor: offset + limit < total ? String(offset + limit) : null,
+          next_cursor: page.next_cursor,
         };
       },
     }),
@@ -83,13 +96,22 @@ export function buildJournalTools(
       name: 'revert_post',
       title: 'Revert a journaled write',
       description:
-        "Re-applies a journal entry's previous field values through the provider's update (version-checked, dry-runnable, journaled). Fields that can no longer be set are listed in details.not_restored.",
-      input: z.strictObject({ journal_id: JOURNAL_ID, ...controlFields(deps.policy.requireVersion) }),
+        "Re-applies a journal entry's previous field values through the provider's update (version-checked, dry-runnable, journaled). Refused with conflict if a field changed since that write, unless force:true (then confirm_token). Fields that can no longer be set are listed in details.not_restored.",
+      input: z.strictObject({
+        journal_id: JOURNAL_ID,
+        ...controlFields(deps.policy.requireVersion),
+        force: z.boolean().optional().describe('revert even over later changes (needs confirm_token)'),
+        confirm_token: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('token from the confirmation_required answer of a forced revert'),
+      }),
       output: writeResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
       example: { journal_id: 'j_mbx2k1a0_3f9a1c2b7d', expected_version: 'k3J9xQ2mW8aB1cD4', dry_run: true },
-      async handler({ journal_id, expected_version, dry_run }, ctx) {
-        const entry = await deps.journal.find(journal_id);
+      async handler({ journal_id, expected_version, dry_run, force, confirm_token }, ctx) {
+        const entry = await deps.store.find(journal_id);
         if (!entry)
           throw new ToolError('not_found', `journal_id: no journal entry ${journal_id}`, {
             field: 'journal_id',
@@ -105,6 +127,13 @@ export function buildJournalTools(
           throw new ToolError(
             'not_editable',
             `The post was deleted; ${runtime.label} cannot restore it through the API. Its previous content is in this entry's before fields (post_history).`,
+          );
+        }
+        if (entry.outcome === 'failed') {
+          throw new ToolError(
+            'not_editable',
+            `${journal_id} records a write that failed (${entry.outcome_detail ?? 'no detail'}): the provider did not apply it, so there is nothing to revert.`,
+            { field: 'journal_id', hint: 'Call get_post to see the current content.' },
           );
         }
         const { changes, notRestored } = restorableFields(runtime, entry.before);
@@ -125,10 +154,15 @@ export function buildJournalTools(
             expected_version,
             dry_run,
             reverts: journal_id,
+            confirm: force === true,
+            confirm_token,
           },
           deps,
           ctx,
-          (current) => planDroppingRefused(runtime, current, changes, notRestored),
+          (current) => {
+            if (!force) refuseOverLaterChanges(journal_id, entry.after, current, Object.keys(changes));
+            return planDroppingRefused(runtime, current, changes, notRestored);
+          },
         );
         return Object.keys(notRestored).length
           ? {
@@ -141,6 +175,43 @@ export function buildJournalTools(
     }),
   );
   return tools;
+}
+
+/**
+ * A revert puts back the entry's `before`; if a field no longer holds the entry's `after`, someone changed
+ * it since, and reverting would silently overwrite that: refused, naming each field and both values.
+ */
+function refuseOverLaterChanges(
+  journal_id: string,
+  after: Record<string, unknown>,
+  current: LoadedPost,
+  fields: string[],
+): void {
+  const changed: Record<string, { written: unknown; now: unknown }> = {};
+  for (const field of fields) {
+    const now = current.editable[field] ?? null;
+    const written = after[field] ?? null;
+    if (canonicalJson(now) !== canonicalJson(written)) changed[field] = { written, now };
+  }
+  const names = Object.keys(changed);
+  if (names.length === 0) return;
+  const shown = Object.entries(changed)
+    .map(([f, c]) => `${f} (written by ${journal_id}: ${brief(c.written)}; now: ${brief(c.now)})`)
+    .join('; ');
+  throw new ToolError(
+    'conflict',
+    `Changed since ${journal_id}: ${shown}. Reverting would overwrite those later changes; nothing was written.`,
+    {
+      field: 'journal_id',
+      hint: 'Check the current post with the user; to revert anyway, repeat with force:true (a confirm_token is then required).',
+      data: { changed_since: changed, current_version: current.post.version },
+    },
+  );
+}
+
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Keeps the pre-image fields the update schema still accepts; the rest are reported with the reason. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
-import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/log.js';
 import { canonicalJson } from '../core/post.js';
 import type { ConfirmTokens } from '../core/safety.js';
@@ -12,6 +11,7 @@ import {
   withConfirmation,
   type ConfirmVia,
 } from './confirm.js';
+import type { Store } from '../store/types.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
 
 /** What every write tool returns (DESIGN.md "Output"), dry run or not. */
@@ -40,10 +40,12 @@ export interface WritePolicy {
   confirmVia: ConfirmVia;
   /** Upper bound for wait_for_apply polling. */
   applyTimeoutMs: number;
+  /** How long a post's write lock lasts without its holder renewing it (POST_EDITOR_TIMEOUT_MS). */
+  lockTtlMs: number;
 }
 
 export interface WriteDeps {
-  journal: Journal;
+  store: Store;
   confirmTokens: ConfirmTokens;
   policy: WritePolicy;
   log: Logger;
@@ -61,8 +63,8 @@ export interface WriteCall {
   wait_for_apply?: boolean;
   /** Journal id this write reverts, if it is a revert. */
   reverts?: string;
-  /** Why this write needs confirmation although it is an update (e.g. a forced revert). */
-  confirm?: string;
+  /** Ask for confirmation even for an update (a forced revert over later changes). */
+  confirm?: boolean;
   /** The state of the person's accepted confirmation (set by withConfirmation, never from arguments). */
   person_token?: string;
 }
@@ -80,6 +82,39 @@ export function runWrite<L, U>(
 }
 
 async function writeOnce<L, U>(
+  api: PostApi<L, U>,
+  call: WriteCall,
+  deps: WriteDeps,
+  ctx: ToolContext,
+  plan: (current: LoadedPost) => WritePlan,
+): Promise<WriteResult> {
+  // Dry runs take no lock: they send nothing, and a preview must not wait behind a slow write.
+  if (call.dry_run) return writeLocked(api, call, deps, ctx, plan);
+  const key = `${call.provider}:${call.id}`;
+  return inProcessQueue(key, () =>
+    deps.store.withPostLock(key, deps.policy.lockTtlMs, () => writeLocked(api, call, deps, ctx, plan)),
+  );
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs writes to one post one after another within this process, so they wait here instead of polling
+ * the store's lock; the store lock then serializes them against every other process (ADR 0070).
+ */
+function inProcessQueue<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+/** From the read of the current version to the provider's answer: called with the post's lock held. */
+async function writeLocked<L, U>(
   api: PostApi<L, U>,
   call: WriteCall,
   deps: WriteDeps,
@@ -141,26 +176,32 @@ async function writeOnce<L, U>(
     planned,
     deps,
   );
-  const journal_id = await deps.journal.append({
+  const journal_id = await deps.store.append({
     provider: call.provider,
     post_id: call.id,
     tool: call.tool,
     version_before: version,
     before: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.before ?? null])),
     after: Object.fromEntries(changed_fields.map((f) => [f, planned.diff[f]?.after ?? null])),
-    request: { method: planned.request.method, path: planned.request.path },
+    request: {
+      method: planned.request.method,
+      path: planned.request.path,
+      ...(planned.request.body !== undefined && { body: planned.request.body }),
+    },
     title_before: current.post.title,
-    ...(call.reverts && { reverts: call.reverts }),
+    url_before: current.post.url,
+    reverts: call.reverts ?? null,
+    actor: ctx.actor ?? null,
   });
   let outcome;
   try {
     const res = await api.send(planned.request, ctx);
     outcome = planned.interpret(res, current);
   } catch (err) {
-    await deps.journal.complete(journal_id, 'failed', err instanceof Error ? err.message : String(err));
+    await deps.store.complete(journal_id, 'failed', err instanceof Error ? err.message : String(err));
     throw err;
   }
-  await deps.journal.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
+  await deps.store.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
   const warnings = [...planned.warnings, ...outcome.warnings];
   let post = outcome.post;
   let applied = outcome.applied;

@@ -202,7 +202,7 @@ describe('a client that cannot ask the person (stdio)', () => {
         },
       }),
     );
-    expect(other.message).toMatch(/does not match this call/);
+    expect(other.message).toMatch(/issued for another post/);
 
     const done = await unpublish(client, { confirm_token: out.confirmation.confirm_token });
     expect(done.isError).toBeFalsy();

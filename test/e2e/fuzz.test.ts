@@ -39,7 +39,7 @@ const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   const dataDir = mkdtempSync(join(tmpdir(), 'pe-fuzz-'));
-  app = createApp(
+  app = await createApp(
     loadConfig({ ...sandbox.env, LOG_LEVEL: 'silent', POST_EDITOR_DATA_DIR: dataDir }, {}, PROVIDERS),
   );
   tools = app.registry.listing;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,8 @@ import {
   callOk,
   connectStdio,
   eventually,
+  mountFullDisk,
+  SERVER_ENTRY,
   startTestSandbox,
   tempDataDir,
   toolError,
@@ -131,26 +134,54 @@ describe('journal, history and revert', () => {
     expect(butter().seen('PATCH')).toHaveLength(patches);
   });
 
-  it('sends nothing when the journal entry cannot be stored', async () => {
+  it('stops start-up with one line naming POST_EDITOR_DATA_DIR when the journal cannot be opened', () => {
     const blocker = join(tempDataDir(), 'not-a-dir');
     writeFileSync(blocker, 'x');
-    const broken = await connectStdio(
-      baseEnv({ ...sandbox.env, POST_EDITOR_DATA_DIR: join(blocker, 'journal') }),
-    );
-    try {
-      const post = await callOk(broken.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
-      const err = toolError(
-        await broken.client.callTool({
-          name: 'buttercms_update_post',
-          arguments: { id: 'cold-brew-at-home', title: 'Never sent', expected_version: post.version },
-        }),
-      );
-      expect(err.message).toMatch(/journal entry could not be stored.*nothing was sent/);
-      expect(butter().seen('PATCH')).toHaveLength(0);
-    } finally {
-      await broken.close();
-    }
+    const run = spawnSync(process.execPath, [SERVER_ENTRY], {
+      env: baseEnv({ ...sandbox.env, POST_EDITOR_DATA_DIR: join(blocker, 'journal') }),
+      input: '',
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error: POST_EDITOR_DATA_DIR: the journal cannot be opened/);
   });
+
+  const disk = mountFullDisk();
+  it.skipIf(!disk && process.env.CI !== 'true')(
+    'sends nothing when the disk is full (a real 4 MB tmpfs filled to the last byte)',
+    async () => {
+      if (!disk) throw new Error('CI must be able to mount a tmpfs (run as root)');
+      const full = await connectStdio(baseEnv({ ...sandbox.env, POST_EDITOR_DATA_DIR: disk.dir }));
+      try {
+        const post = await callOk(full.client, 'buttercms_get_post', { id: 'cold-brew-at-home' });
+        disk.fill();
+        const err = toolError(
+          await full.client.callTool({
+            name: 'buttercms_update_post',
+            arguments: { id: 'cold-brew-at-home', title: 'Never sent', expected_version: post.version },
+          }),
+        );
+        expect(err.code).toBe('provider_error');
+        expect(err.message).toMatch(/journal entry could not be stored.*disk is full.*nothing was sent/);
+        expect(butter().seen('PATCH')).toHaveLength(0);
+        disk.release();
+        const ok = await callOk(full.client, 'buttercms_update_post', {
+          id: 'cold-brew-at-home',
+          title: 'Sent once there is room',
+          expected_version: post.version,
+        });
+        expect(ok.journal_id).toEqual(expect.any(String));
+        expect(butter().seen('PATCH')).toHaveLength(1);
+      } finally {
+        await full.close();
+        disk.unmount();
+      }
+    },
+  );
 });
 
 describe('async providers', () => {

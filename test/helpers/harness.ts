@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -96,7 +96,8 @@ export async function startHttpServer(env: Record<string, string>, args: string[
     },
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-      if (child.exitCode === null) {
+      // A child killed by a signal has a null exitCode but a signalCode: it is gone already.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
@@ -139,4 +140,38 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('condition not met in time');
+}
+
+/** A data directory on a tiny tmpfs the test can fill up: a real "disk full" for the journal. */
+export interface FullDisk {
+  dir: string;
+  /** Fills the file system to the last byte. */
+  fill(): void;
+  /** Frees what fill() took. */
+  release(): void;
+  unmount(): void;
+}
+
+/** Mounts a 4 MB tmpfs (needs root / CAP_SYS_ADMIN); undefined when this machine cannot mount one. */
+export function mountFullDisk(): FullDisk | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'pe-fulldisk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const filler = join(dir, 'filler');
+  return {
+    dir,
+    fill() {
+      // dd stops with "No space left on device": that is the point.
+      spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k'], { stdio: 'ignore' });
+    },
+    release() {
+      rmSync(filler, { force: true });
+    },
+    unmount() {
+      spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
+    },
+  };
 }

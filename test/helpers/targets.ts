@@ -9,7 +9,7 @@ import { resultJson } from './harness.js';
 export async function toolExamples(
   env: Record<string, string>,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const app = createApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }, {}, PROVIDERS));
+  const app = await createApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }, {}, PROVIDERS));
   try {
     return new Map(app.registry.names.map((name) => [name, app.registry.get(name)!.example]));
   } finally {

@@ -12,11 +12,11 @@ describe('confirm tokens', () => {
   it('refuses a token for another post, another version, other arguments or another tool', () => {
     const tokens = new ConfirmTokens('secret');
     const token = tokens.issue(binding);
-    expect(tokens.check(token, { ...binding, id: 'other' })).toBe('mismatch');
-    expect(tokens.check(token, { ...binding, version: 'v2' })).toBe('mismatch');
-    expect(tokens.check(token, { ...binding, args: { x: 1 } })).toBe('mismatch');
-    expect(tokens.check(token, { ...binding, tool: 'partoo_delete_post' })).toBe('mismatch');
-    expect(tokens.check('garbage', binding)).toBe('mismatch');
+    expect(tokens.check(token, { ...binding, id: 'other' })).toBe('other_post');
+    expect(tokens.check(token, { ...binding, version: 'v2' })).toBe('post_changed');
+    expect(tokens.check(token, { ...binding, args: { x: 1 } })).toBe('other_arguments');
+    expect(tokens.check(token, { ...binding, tool: 'partoo_delete_post' })).toBe('other_tool');
+    expect(tokens.check('garbage', binding)).toBe('malformed');
   });
 
   it('refuses a token after it expires', () => {
@@ -30,13 +30,22 @@ describe('confirm tokens', () => {
   it('works across instances sharing a secret (stateless HTTP) and not with another secret', () => {
     const token = new ConfirmTokens('shared').issue(binding);
     expect(new ConfirmTokens('shared').check(token, binding)).toBe('ok');
-    expect(new ConfirmTokens('different').check(token, binding)).toBe('mismatch');
+    expect(new ConfirmTokens('different').check(token, binding)).toBe('other_secret');
   });
 
   it('cannot be extended by editing the expiry', () => {
     const tokens = new ConfirmTokens('secret');
-    const [exp, sig] = tokens.issue(binding).split('.');
-    expect(tokens.check(`${Number(exp) + 3600}.${sig}`, binding)).toBe('mismatch');
+    const parts = tokens.issue(binding).split('.');
+    parts[2] = String(Number(parts[2]) + 3600);
+    expect(tokens.check(parts.join('.'), binding)).toBe('malformed');
+  });
+
+  it('cannot be moved to another post by editing a binding hash', () => {
+    const tokens = new ConfirmTokens('secret');
+    const other = tokens.issue({ ...binding, id: 'other' }).split('.');
+    const parts = tokens.issue(binding).split('.');
+    parts[4] = other[4]!;
+    expect(tokens.check(parts.join('.'), { ...binding, id: 'other' })).toBe('malformed');
   });
 });
 
