@@ -161,6 +161,33 @@ describe('a client that can ask the person (stdio)', () => {
     expect(partoo().seen('DELETE')).toHaveLength(1);
   });
 
+  it('asks the person before a forced revert overwrites later changes, then writes once', async () => {
+    const who = person('accept');
+    const client = await stdio(who);
+    const id = 'c4d5e6f7-a8b9-4c0d-9e1f-2a3b4c5d6e7f';
+    const retitle = async (title: string) => {
+      const { version } = await callOk(client, 'flowcms_get_post', { id });
+      return callOk(client, 'flowcms_update_post', { id, title, expected_version: version });
+    };
+    const first = await retitle('Dashboards People Read');
+    await retitle('Dashboards, Read');
+    const { version } = await callOk(client, 'flowcms_get_post', { id });
+    const revert = { journal_id: first.journal_id, expected_version: version };
+    expect(toolError(await client.callTool({ name: 'revert_post', arguments: revert })).code).toBe(
+      'conflict',
+    );
+    const flow = sandbox.emulator('flowcms');
+    const writesBefore = flow.seen('PUT').length;
+    const done = await callOk(client, 'revert_post', { ...revert, force: true });
+    expect(done.confirmation).toEqual({ status: 'confirmed', by: 'user' });
+    expect(who.forms).toHaveLength(1);
+    expect(who.forms[0]?.message).toMatch(/^Revert over later changes/);
+    expect(who.forms[0]?.message).toContain(
+      '- title: "Dashboards, Read" → "Webinar: Dashboards That Get Read"',
+    );
+    expect(flow.seen('PUT').length - writesBefore).toBe(1);
+  });
+
   it('uses the token and never asks when POST_EDITOR_CONFIRM_VIA=token', async () => {
     const who = person('accept');
     const client = await stdio(who, { POST_EDITOR_CONFIRM_VIA: 'token' });
