@@ -67,6 +67,8 @@ export interface SandboxOptions {
    * accepts them without knowing about it.
    */
   credentials?: Record<string, string>;
+  /** Turns the emulated per-minute rate limits off (the benchmarks read far more than 300/min). */
+  noRateLimit?: boolean;
 }
 
 /** How the sandbox starts one provider's emulator and points the provider at it. */

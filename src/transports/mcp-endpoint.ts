@@ -5,8 +5,10 @@ import {
   isLegacyRequest,
 } from '@modelcontextprotocol/server';
 import { createMcpServer } from '../mcp/adapter.js';
+import { createSharedMcp } from '../mcp/shared.js';
 import type { App } from '../server.js';
 import type { SessionStore } from './sessions.js';
+import { sendJson } from './http.js';
 import { sendWebResponse, toWebRequest } from './web.js';
 
 /** POST /mcp once the HTTP hardening has passed: both protocol eras, and 2025-era sessions if enabled. */
@@ -21,8 +23,13 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
     legacy: 'reject',
     onerror: (error) => app.log.debug('mcp http', { error: error.message }),
   });
+  // The hot path: plain tool requests go to one shared protocol server per era (ADR 0111). Sessions
+  // own every 2025-era request in --stateful mode, so the hub serves only 2026-07-28 ones there.
+  const shared = createSharedMcp(app);
   return {
     async serve(req, res, body) {
+      const fast = sessions && !isModernClaim(body) ? undefined : shared.answer(body, req.headers);
+      if (fast) return sendJson(res, 200, await fast);
       const request = toWebRequest(req);
       // Routed with the SDK's own era predicate, as its legacy-clients guide does: 2026-07-28 requests
       // are sessionless by definition; 2025-era ones go to the session store when --stateful is on.
@@ -32,7 +39,10 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
       if (sessions) return sessions.handle(req, res, body);
       return sendWebResponse(res, await serveLegacyStateless(app, request, body));
     },
-    close: () => modern.close(),
+    close: async () => {
+      await shared.close();
+      await modern.close();
+    },
   };
 }
 
@@ -73,4 +83,13 @@ function wantsProgress(body: unknown): boolean {
     const meta: unknown = params._meta;
     return typeof meta === 'object' && meta !== null && 'progressToken' in meta;
   });
+}
+
+/** Whether a body claims the 2026-07-28 era (its per-request envelope names a protocol version). */
+function isModernClaim(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || !('params' in body)) return false;
+  const params: unknown = body.params;
+  if (typeof params !== 'object' || params === null || !('_meta' in params)) return false;
+  const meta: unknown = params._meta;
+  return typeof meta === 'object' && meta !== null && 'io.modelcontextprotocol/protocolVersion' in meta;
 }

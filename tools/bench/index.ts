@@ -1,24 +1,22 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runColdStart } from './coldstart.js';
 import { runContext } from './context.js';
 import { ENTRY, machine, printTable, writeResult, type BenchOptions, type Verdict } from './lib.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
-import { runThroughput } from './throughput.js';
+import { runSideBySide } from './sidebyside.js';
 
 const BENCHES = {
   context: runContext,
-  coldstart: runColdStart,
+  sides: runSideBySide,
   overhead: runOverhead,
-  throughput: runThroughput,
   memory: runMemory,
 } satisfies Record<string, (o: BenchOptions) => Promise<{ data: unknown; verdicts: Verdict[] }>>;
 
 const USAGE = `npm run bench [-- [--quick] [--update] [${Object.keys(BENCHES).join('|')} ...]]
   --quick    smaller N / shorter runs (about a minute in all)
   --update   (context) record the current tools/list cost as the budget
-  env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
+  env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
        BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info)`;
 
 // The SDK's HTTP client passes one AbortSignal to every fetch, and undici warns once it holds many

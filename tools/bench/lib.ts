@@ -35,7 +35,7 @@ export interface SandboxProcess {
 
 const SANDBOX_CHILD = `
 import { startSandbox } from ${JSON.stringify(join(ROOT, 'dist/sandbox/server.js'))};
-const sandbox = await startSandbox();
+const sandbox = await startSandbox({ noRateLimit: true });
 process.stdout.write(JSON.stringify({ origin: sandbox.origin, env: sandbox.env }) + '\\n');
 process.on('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
 `;

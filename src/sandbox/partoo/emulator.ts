@@ -42,7 +42,9 @@ const badRequest = (location: 'json' | 'query', errors: Record<string, string[]>
 });
 
 /** Partoo REST v2 posts emulator: x-APIKey, JSON only, updates and deletes applied after a delay. */
-export function createPartooEmulator(options: { applyDelayMs?: number } = {}): Emulator {
+export function createPartooEmulator(
+  options: { applyDelayMs?: number; noRateLimit?: boolean } = {},
+): Emulator {
   const applyDelayMs = options.applyDelayMs ?? 300;
   let posts = new Map<number, PartooStoredPost>();
   const timers = new Set<NodeJS.Timeout>();
@@ -68,7 +70,7 @@ export function createPartooEmulator(options: { applyDelayMs?: number } = {}): E
     if (headerValue(req, 'x-apikey') !== PARTOO_API_KEY) return { status: 401, body: UNAUTHENTICATED };
     const now = Date.now();
     if (now - window.start >= 60_000) window = { start: now, count: 0 };
-    if (++window.count > PARTOO_RATE_LIMIT_PER_MIN) {
+    if (++window.count > PARTOO_RATE_LIMIT_PER_MIN && !options.noRateLimit) {
       const retry = Math.ceil((window.start + 60_000 - now) / 1000);
       return {
         status: 429,

@@ -1,0 +1,130 @@
+import {
+  classifyInboundRequest,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type Transport,
+} from '@modelcontextprotocol/server';
+import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import type { App } from '../server.js';
+import { createMcpServer } from './adapter.js';
+
+// Stateless HTTP without a protocol server per request (ADR 0111). One long-lived protocol server per
+// era sits behind the SDK's own connection entry (`serveStdio` over a custom transport, which pins
+// the era at the first message exactly as on stdio); each HTTP exchange is handed to it as one
+// message and gets its answer back by id. The SDK still parses, dispatches and encodes every
+// message; the hub only renumbers ids so concurrent clients cannot collide.
+
+/** An in-process transport that turns each delivered request into a promise of its answer. */
+class ExchangeHub implements Transport {
+  onmessage?: Transport['onmessage'];
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  private next = 0;
+  private readonly waiting = new Map<
+    number,
+    { id: JSONRPCRequest['id']; done: (m: JSONRPCMessage) => void }
+  >();
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.onclose?.();
+  }
+
+  /** Answers leave here; notifications are dropped (calls asking for progress never take this path). */
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!('id' in message) || typeof message.id !== 'number' || 'method' in message) return;
+    const exchange = this.waiting.get(message.id);
+    if (!exchange) return;
+    this.waiting.delete(message.id);
+    exchange.done({ ...message, id: exchange.id });
+  }
+
+  /** Hands one request to the protocol server and resolves with its answer, under the caller's id. */
+  exchange(request: JSONRPCRequest): Promise<JSONRPCMessage> {
+    const internal = ++this.next;
+    return new Promise((done) => {
+      this.waiting.set(internal, { id: request.id, done });
+      this.onmessage?.({ ...request, id: internal });
+    });
+  }
+}
+
+/** The shared servers of both eras, and which requests they may answer. */
+export interface SharedMcp {
+  /**
+   * The answer to a single plain request, or undefined when the request needs the per-exchange
+   * path (batches, notifications, progress, SEP-2243 header problems, anything the entry must reject).
+   */
+  answer(
+    body: unknown,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<JSONRPCMessage> | undefined;
+  close(): Promise<void>;
+}
+
+/** Builds the two shared protocol servers (lazily pinned by their first message). */
+export function createSharedMcp(app: App): SharedMcp {
+  const hubs = { modern: new ExchangeHub(), legacy: new ExchangeHub() };
+  const handles: StdioServerHandle[] = [
+    serveStdio(() => createMcpServer(app), { transport: hubs.modern, legacy: 'reject' }),
+    serveStdio(() => createMcpServer(app), { transport: hubs.legacy }),
+  ];
+  return {
+    answer(body, headers) {
+      if (!isPlainRequest(body) || !acceptsJson(headers)) return undefined;
+      const header = (name: string) => {
+        const value = headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const protocolVersionHeader = header('mcp-protocol-version');
+      const mcpMethodHeader = header('mcp-method');
+      const mcpNameHeader = header('mcp-name');
+      const route = classifyInboundRequest({
+        httpMethod: 'POST',
+        body,
+        ...(protocolVersionHeader !== undefined && { protocolVersionHeader }),
+        ...(mcpMethodHeader !== undefined && { mcpMethodHeader }),
+        ...(mcpNameHeader !== undefined && { mcpNameHeader }),
+      });
+      if (route.kind === 'reject') return undefined;
+      if (route.kind === 'legacy')
+        return route.reason === 'http-method' ? undefined : hubs.legacy.exchange(body);
+      if (route.messageKind !== 'request') return undefined;
+      // The modern entry requires the standard headers to be present, not only to agree: leave any
+      // request missing one to the SDK's handler, which answers it as the spec says.
+      const named = body.method === 'tools/call';
+      if (!protocolVersionHeader || !mcpMethodHeader || (named && !mcpNameHeader)) return undefined;
+      return hubs.modern.exchange(body);
+    },
+    close: async () => {
+      await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    },
+  };
+}
+
+const FAST_METHODS = new Set(['tools/call', 'tools/list']);
+
+/** One request (not a batch or notification) for a tool method, with no progress asked for. */
+function isPlainRequest(body: unknown): body is JSONRPCRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  if (!('method' in body) || typeof body.method !== 'string' || !FAST_METHODS.has(body.method)) return false;
+  if (!('id' in body) || (typeof body.id !== 'number' && typeof body.id !== 'string')) return false;
+  const params: unknown = 'params' in body ? body.params : undefined;
+  if (typeof params !== 'object' || params === null) return body.method === 'tools/list';
+  const meta: unknown = '_meta' in params ? params._meta : undefined;
+  return !(typeof meta === 'object' && meta !== null && 'progressToken' in meta);
+}
+
+/** JSON in, and a client that accepts both answer shapes (else the SDK transport answers 406/415). */
+function acceptsJson(headers: Record<string, string | string[] | undefined>): boolean {
+  const type = headers['content-type'];
+  const accept = headers.accept;
+  return (
+    typeof type === 'string' &&
+    /^application\/json\b/i.test(type) &&
+    typeof accept === 'string' &&
+    accept.includes('application/json') &&
+    accept.includes('text/event-stream')
+  );
+}
