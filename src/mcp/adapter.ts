@@ -71,7 +71,7 @@ async function protocolErrors<T>(run: () => Promise<T> | T): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof RequestError) throw new ProtocolError(err.code, err.message);
+    if (err instanceof RequestError) throw new ProtocolError(err.code, err.message, err.data);
     throw err;
   }
 }

@@ -6,6 +6,8 @@ export class RequestError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** Extra facts for the client (e.g. the uri a resources/read did not find). */
+    readonly data?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'RequestError';

@@ -99,6 +99,7 @@ export async function readResource(reader: PostReader, uri: string, ctx: ToolCon
     throw new RequestError(
       RESOURCE_NOT_FOUND,
       `Resource not found: ${uri} (expected ${reader.providers.map((p) => templateUri(p.id)).join(' or ')})`,
+      { uri },
     );
   }
   let id: string;
@@ -107,7 +108,14 @@ export async function readResource(reader: PostReader, uri: string, ctx: ToolCon
   } catch {
     throw new RequestError(INVALID_PARAMS, `uri: the post id in ${uri} is not valid percent-encoding`);
   }
-  const { body, ...post } = await reader.read(`${provider.id}_get_post`, { id }, ctx);
+  const { body, ...post } = await reader
+    .read(`${provider.id}_get_post`, { id }, ctx)
+    .catch((err: unknown) => {
+      // The spec asks a missing resource's error to name its uri (SEP-2164).
+      if (err instanceof RequestError && err.code === RESOURCE_NOT_FOUND)
+        throw new RequestError(err.code, err.message, { uri });
+      throw err;
+    });
   const base = postUri(provider.id, id);
   const format = typeof post.body_format === 'string' ? post.body_format : 'text';
   const bodyPart =
