@@ -17,17 +17,23 @@ import type { WriteCall, WriteDeps, WriteResult } from './write.js';
 export type ConfirmVia = 'auto' | 'user' | 'token';
 
 /** The `confirmation` block of a write result (dry run, refusal, decline or done). */
+export type Confirmation = {
+  status: 'required' | 'confirmed' | 'declined' | 'cancelled';
+  by: 'user' | 'token';
+  confirm_token?: string;
+  expires_at?: string;
+  preview?: Preview;
+};
+
+/**
+ * As listed in every write tool's outputSchema: described, not spelled out (the spelled-out object
+ * cost ~100 tokens a write tool in tools/list, ADR 0062); results are built as Confirmation.
+ */
 export const confirmationSchema = z
-  .object({
-    status: z.enum(['required', 'confirmed', 'declined', 'cancelled']),
-    by: z.enum(['user', 'token']),
-    confirm_token: z.string().optional(),
-    expires_at: z.string().optional(),
-    // Described, not spelled out: every write tool's listing carries this schema (context cost).
-    preview: z.looseObject({}).optional().describe('id, title, url, status, version'),
-  })
-  .describe('user: the person confirms in the client; token: same call + confirm_token');
-export type Confirmation = z.infer<typeof confirmationSchema>;
+  .looseObject({})
+  .describe(
+    'destructive writes: status required|confirmed|declined|cancelled; by user (the person confirms in the client) or token (same call + confirm_token); expires_at; preview',
+  );
 
 /** Everything the confirmation step knows about the write it holds back. */
 export interface HeldWrite {
