@@ -1,6 +1,7 @@
+# syntax=docker/dockerfile:1
 # post-editor-mcp over Streamable HTTP: docker run -p 3000:3000 -e MCP_HTTP_TOKEN=... -e BUTTERCMS_WRITE_TOKEN=... IMAGE
 # Binding 0.0.0.0 makes MCP_HTTP_TOKEN mandatory: the server refuses to start without it.
-# syntax=docker/dockerfile:1
+# The `# syntax=` line must stay the very first line: BuildKit reads it only there.
 
 FROM node:20-slim AS build
 WORKDIR /app
@@ -11,6 +12,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts && rm -f dist/.tsbuildinfo
 
 FROM node:20-slim
+# The port is MCP_HTTP_PORT's (the server reads it; the health check too): `-e MCP_HTTP_PORT=8080 -p 8080:8080`.
 ENV NODE_ENV=production \
     POST_EDITOR_DATA_DIR=/data \
     MCP_HTTP_PORT=3000
@@ -22,8 +24,9 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
-EXPOSE 3000
+EXPOSE ${MCP_HTTP_PORT}
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.MCP_HTTP_PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # CMD, not ENTRYPOINT, so a launcher (e.g. Smithery's stdio start) can run `node dist/index.js` itself.
-CMD ["node", "dist/index.js", "--http", "--host", "0.0.0.0", "--port", "3000"]
+# No --port: the server takes MCP_HTTP_PORT from the environment.
+CMD ["node", "dist/index.js", "--http", "--host", "0.0.0.0"]

@@ -32,6 +32,8 @@ export interface Config {
     stateful: boolean;
     maxBodyBytes: number;
     rateLimitPerMinute: number;
+    /** Failed bearer tokens a client may send per minute before it gets 429 (0: unlimited). */
+    authFailuresPerMinute: number;
     /** Rate-limit by the last X-Forwarded-For hop (set only behind a reverse proxy that sets it). */
     trustProxy: boolean;
     sessionTtlMs: number;
@@ -161,6 +163,12 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
         1024 * 1024,
       ),
       rateLimitPerMinute: read(env, 'MCP_HTTP_RATE_LIMIT', int('MCP_HTTP_RATE_LIMIT', 0, 1_000_000), 600),
+      authFailuresPerMinute: read(
+        env,
+        'MCP_HTTP_AUTH_FAILURE_LIMIT',
+        int('MCP_HTTP_AUTH_FAILURE_LIMIT', 0, 1_000_000),
+        10,
+      ),
       trustProxy: read(env, 'MCP_HTTP_TRUST_PROXY', bool('MCP_HTTP_TRUST_PROXY'), false),
       sessionTtlMs: read(
         env,
@@ -260,8 +268,8 @@ function enabledProviders(
   }
   if (enabled.length === 0) {
     throw new ConfigError(
-      'POST_EDITOR_PROVIDERS',
-      `no provider is configured: set the credentials of at least one (${catalog.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}), or run with --sandbox`,
+      'credentials',
+      `no provider is configured. Set the credentials of at least one provider (${catalog.flatMap((p) => p.env.filter((v) => v.secret).map((v) => v.name)).join(', ')}) in the environment or in a .env file, or try --sandbox to use the built-in emulators.`,
     );
   }
   return enabled;

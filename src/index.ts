@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
+import { parseCli, UsageError } from './cli/args.js';
+import { envFileCandidates, findEnvFile } from './cli/env-file.js';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
 import { ConfigError, type Env } from './core/env.js';
@@ -26,34 +27,25 @@ Options:
   --sandbox            use the embedded emulators (sample data, nothing leaves this machine)
   --read-only          register no write tool
   --providers a,b      only these providers
-  --stateful           HTTP sessions (default: stateless)
   --log-file FILE      also append the JSON logs to FILE
   --help, --version
+HTTP only (an error without --http):
+  --host H             bind address (default 127.0.0.1)
+  --port N             port (default 3000; also for the sandbox command)
+  --stateful           HTTP sessions (default: stateless)
 
-Configuration is read from the environment and .env; see README.md.`;
+Configuration comes from the environment and one .env file: ./.env if it exists, else
+$XDG_CONFIG_HOME/post-editor-mcp/.env (default ~/.config/post-editor-mcp/.env); the file used is
+named on stderr at start-up. Provider credentials: see README.md, or try --sandbox first.`;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      http: { type: 'boolean' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      sandbox: { type: 'boolean' },
-      'read-only': { type: 'boolean' },
-      providers: { type: 'string' },
-      stateful: { type: 'boolean' },
-      'log-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+  const { values, command, rest } = parseCli(process.argv.slice(2));
   if (values.help) return void process.stderr.write(HELP + '\n');
   if (values.version) return void process.stderr.write(SERVER_VERSION + '\n');
 
-  // quiet: dotenv must print nothing; stdout belongs to the MCP protocol in stdio mode.
-  dotenv.config({ quiet: true });
-  const [command, ...rest] = positionals;
+  // One file, never merged (ADR 0083). quiet: dotenv must print nothing; stdout belongs to MCP in stdio mode.
+  const envFile = findEnvFile(process.env);
+  if (envFile) dotenv.config({ path: envFile, quiet: true });
   const port = values.port === undefined ? undefined : parsePort(values.port);
 
   if (command === 'sandbox') {
@@ -88,8 +80,10 @@ async function main(): Promise<void> {
     env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !providerVars.has(k)));
     Object.assign(env, sandbox.env);
   }
-  const config = loadConfig(env, flags, PROVIDERS);
+  const config = withEnvFileHint(() => loadConfig(env, flags, PROVIDERS), envFile);
   const app = await createApp(config);
+  // The path only, never the content (it holds credentials).
+  if (envFile) app.log.info('configuration file', { env_file: envFile });
   if (sandbox)
     app.log.warn('SANDBOX mode: local emulators with sample posts; nothing reaches a real provider', {
       emulators: sandbox.origin,
@@ -107,9 +101,6 @@ async function main(): Promise<void> {
     process.exitCode = code;
     return;
   }
-  if (command !== undefined)
-    throw new ConfigError('command', `unknown command ${JSON.stringify(command)} (see --help)`);
-
   if (config.transport === 'http') {
     const { serveHttp } = await import('./transports/http.js');
     const handle = await serveHttp(app);
@@ -123,10 +114,32 @@ async function main(): Promise<void> {
   await shutdown(() => app.close());
 }
 
+/** Adds where configuration was looked for to a "no provider is configured" error. */
+function withEnvFileHint<T>(load: () => T, envFile: string | undefined): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError) || err.variable !== 'credentials') throw err;
+    const where = envFile
+      ? `The .env read was ${envFile}.`
+      : `No .env file was found (looked for ${envFileCandidates(process.env).join(' and ')}).`;
+    throw new ConfigError('', `${err.message.slice(err.variable.length + 2)} ${where}`);
+  }
+}
+
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
     throw new ConfigError('--port', 'must be a port number 0-65535');
   return Number(value);
+}
+
+/**
+ * The Inspector command for a URL. On Node 20, npx resolves `@modelcontextprotocol/inspector` to 0.15,
+ * the last release whose engines accept it, which lacks --transport/--server-url and crashes
+ * ("Option '--env' argument is ambiguous"); a pinned release run on npx's own Node 22 works.
+ */
+function inspectorCommand(url: string): string {
+  return `npx -y -p node@22 -p @modelcontextprotocol/inspector@0.17.5 mcp-inspector --transport http --server-url ${url}`;
 }
 
 function printSandboxBanner(url: string, auth: boolean): void {
@@ -135,7 +148,8 @@ function printSandboxBanner(url: string, auth: boolean): void {
     `\npost-editor-mcp is serving the SANDBOX (sample posts, nothing leaves this machine) at\n\n  ${url}\n\n` +
       `Paste into your MCP client's configuration${auth ? ' (add the Authorization: Bearer header)' : ''}:\n\n` +
       JSON.stringify(config, null, 2) +
-      `\n\nOr try it: npx @modelcontextprotocol/inspector --transport http --server-url ${url}\nPress Ctrl+C to stop.\n\n`,
+      `\n\nOr try it in the MCP Inspector (it needs Node 22: npx fetches it for this one command):\n` +
+      `  ${inspectorCommand(url)}\nPress Ctrl+C to stop.\n\n`,
   );
 }
 
@@ -152,6 +166,10 @@ function waitForSignal(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`post-editor-mcp: ${err.message}\n`);
+    process.exit(2);
+  }
   const message =
     err instanceof ConfigError
       ? `Configuration error: ${err.message}`

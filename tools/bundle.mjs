@@ -23,8 +23,10 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
-  // undici loads its wasm HTTP parser relative to its own files, better-sqlite3 its native binding
-  // (through __filename), and pg has optional native parts: they stay runtime dependencies.
-  external: ['undici', 'better-sqlite3', 'pg'],
+  // Left to node_modules: undici loads its wasm HTTP parser relative to its own files, better-sqlite3
+  // finds its native addon from __filename, and pg (loaded only with POST_EDITOR_DATABASE_URL) has
+  // optional native requires that must not be resolved at build time; prom-client is CommonJS whose
+  // namespace import esbuild would wrap (its classes would not be constructors).
+  external: ['undici', 'better-sqlite3', 'pg', 'prom-client'],
   logLevel: 'warning',
 });

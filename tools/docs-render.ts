@@ -6,6 +6,8 @@ import { PROVIDERS } from '../src/providers/index.js';
 import { EMULATORS } from '../src/sandbox/index.js';
 import { createApp } from '../src/server.js';
 
+/** Where the generated tool reference lives, relative to the repository root. */
+export const TOOLS_DOC = 'docs/tools.md';
 export const START = '<!-- tools:start -->';
 export const END = '<!-- tools:end -->';
 
@@ -118,10 +120,10 @@ export function renderToolReference(tools: Tool[]): string {
   return out.join('\n').trimEnd();
 }
 
-/** README text with the section between the markers replaced (throws if the markers are missing). */
+/** The document's text with the section between the markers replaced (throws if the markers are missing). */
 export function replaceToolReference(readme: string, reference: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers`);
+  if (start < 0 || end < start) throw new Error(`${TOOLS_DOC} lacks the ${START} … ${END} markers`);
   return `${readme.slice(0, start + START.length)}\n\n${reference}\n\n${readme.slice(end)}`;
 }

@@ -61,14 +61,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const base = server.url.replace(/\/mcp$/, '');
   let peakConnections = 0;
   let peakSessions = 0;
-  const sampler = setInterval(() => {
-    void probe(`${base}/readyz`)
-      .then((r) => {
-        peakConnections = Math.max(peakConnections, r.connections - 1);
-        peakSessions = Math.max(peakSessions, r.sessions);
-      })
-      .catch(() => undefined);
-  }, 250);
+  // One probe at a time: each is its own connection, and the server's count is "the clients' sockets
+  // + this probe's". Fired on a timer, a probe that took over 250 ms (a busy server on a busy machine)
+  // overlapped the next, whose count then held two probe sockets: peaks of clients + 5 that were our
+  // own probes, not the clients' (issue 15).
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      await probe(`${base}/readyz`)
+        .then((r) => {
+          peakConnections = Math.max(peakConnections, r.connections - 1);
+          peakSessions = Math.max(peakSessions, r.sessions);
+        })
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
 
   try {
     const connected = await Promise.all(
@@ -133,7 +141,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       sessionsAfter: after.sessions,
     };
   } finally {
-    clearInterval(sampler);
+    sampling = false;
+    await sampler;
     await agent.close().catch(() => undefined);
     await server.close();
     await sandbox.close();

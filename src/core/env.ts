@@ -6,7 +6,7 @@ export class ConfigError extends Error {
     readonly variable: string,
     message: string,
   ) {
-    super(`${variable}: ${message}`);
+    super(variable ? `${variable}: ${message}` : message);
     this.name = 'ConfigError';
   }
 }

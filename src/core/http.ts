@@ -1,6 +1,8 @@
 import type { Agent } from 'undici';
 import type { Logger } from './log.js';
+import { recordRetry } from './metrics.js';
 import type { Redactor } from './redact.js';
+import { MAX_RESPONSE_DEPTH, pathDeeperThan } from './depth.js';
 import { ToolError, codeForStatus } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -13,8 +15,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   signal?: AbortSignal;
-  /** Told the HTTP status of each answer (the call's log line reports the last one). */
-  onStatus?: (status: number) => void;
+  /** Told the HTTP status and latency (seconds) of each answer (the call's log line reports the last one). */
+  onStatus?: (status: number, seconds: number) => void;
   /** Reads may be retried; writes are sent once unless the provider certainly did not process them. */
   kind: 'read' | 'write';
 }
@@ -65,13 +67,14 @@ export class HttpClient {
       try {
         const sentAt = performance.now();
         const res = await this.once(req, remaining);
-        req.onStatus?.(res.status);
+        const seconds = (performance.now() - sentAt) / 1000;
+        req.onStatus?.(res.status, seconds);
         this.opts.log.debug('upstream', {
           method: req.method,
           // Path only: the query may carry search terms (personal data); credentials are never in URLs.
           url: urlWithoutQuery(req.url),
           status: res.status,
-          duration_ms: Math.round(performance.now() - sentAt),
+          duration_ms: Math.round(seconds * 1000),
         });
         if (!RETRYABLE_STATUS.has(res.status)) return res;
         const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
@@ -83,6 +86,7 @@ export class HttpClient {
         if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) return res;
         if (Date.now() + delay >= deadline) return res;
         this.opts.log.debug('upstream retry', { status: res.status, attempt, delay_ms: delay });
+        recordRetry('status');
         await sleep(delay, req.signal);
       } catch (err) {
         if (err instanceof ToolError) throw err;
@@ -97,6 +101,7 @@ export class HttpClient {
           throw this.networkError(req, code, timedOut);
         }
         this.opts.log.debug('upstream retry after network error', { code, attempt });
+        recordRetry('network');
         await sleep(delay, req.signal);
       }
       attempt++;
@@ -197,7 +202,7 @@ export class HttpClient {
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined) responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     }
-    return { status: res.statusCode, headers: responseHeaders, body: parseBody(text), text };
+    return { status: res.statusCode, headers: responseHeaders, body: parseBody(text, res.statusCode), text };
   }
 
   private timeoutError(req: HttpRequest): ToolError {
@@ -265,16 +270,25 @@ function urlWithoutQuery(url: string): string {
   return parsed.origin + parsed.pathname;
 }
 
-function parseBody(text: string): unknown {
+function parseBody(text: string, status: number): unknown {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
-  return text;
+  // Everything downstream (hashing, diffing, serializing) recurses: a pathologically deep answer is
+  // refused here rather than overflowing the stack later.
+  if (pathDeeperThan(body, MAX_RESPONSE_DEPTH)) {
+    throw new ToolError(
+      'provider_error',
+      `The provider's answer nests deeper than ${MAX_RESPONSE_DEPTH} levels and was refused as malformed.`,
+      { provider_status: status, retryable: false },
+    );
+  }
+  return body;
 }
 
 /** An HTML error page becomes its title; other text is trimmed. */

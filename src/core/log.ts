@@ -18,8 +18,9 @@ export function createLogger(level: LogLevel, redactor: Redactor, file?: string)
   const min = RANK[level];
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < min) return;
+    // Values redacted before serialization, then the line for any serialized form.
     const line = redactor.redact(
-      JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }),
+      JSON.stringify(redactor.redactValue({ time: new Date().toISOString(), level: lvl, msg, ...fields })),
     );
     process.stderr.write(line + '\n');
     if (file) {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_RESPONSE_DEPTH, pathDeeperThan } from './depth.js';
+import { ToolError } from './errors.js';
 
 export const POST_STATUSES = [
   'draft',
@@ -30,6 +32,10 @@ export const postSchema = z.object({
   published_at: isoOrNull,
   updated_at: isoOrNull,
   version: z.string(),
+  /** The provider's own writable fields (update_post's names), so what is read can be written back. */
+  fields: z.record(z.string(), z.unknown()).optional(),
+  /** How this read was made when it matters to the agent (e.g. through the list endpoint). */
+  warnings: z.array(z.string()).optional(),
   raw: z.record(z.string(), z.unknown()).optional(),
 });
 export type Post = z.infer<typeof postSchema>;
@@ -40,6 +46,7 @@ export const postSummarySchema = postSchema.pick({
   title: true,
   status: true,
   url: true,
+  scheduled_at: true,
   published_at: true,
   updated_at: true,
 });
@@ -56,8 +63,15 @@ export function hashVersion(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 16);
 }
 
-/** JSON with object keys sorted, so equal values hash equally. */
+/** JSON with object keys sorted, so equal values hash equally; provider_error for a value too deep to serialize. */
 export function canonicalJson(value: unknown): string {
+  // JSON.stringify recurses: guard here too, for values that did not come through the HTTP client.
+  if (pathDeeperThan(value, MAX_RESPONSE_DEPTH)) {
+    throw new ToolError(
+      'provider_error',
+      `A value nests deeper than ${MAX_RESPONSE_DEPTH} levels and cannot be compared.`,
+    );
+  }
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return Object.fromEntries(

@@ -1,11 +1,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './post.js';
 
-/** One field's change, in the provider's own field names. */
-export interface FieldChange {
+/** One field's change, in the provider's own field names (a type, so it fits the result's JSON record). */
+export type FieldChange = {
   before: unknown;
   after: unknown;
-}
+};
 
 /** Keeps only the fields whose value would really change. */
 export function diffFields(

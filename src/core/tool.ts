@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { AskPending, type PersonAsker } from './ask.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
+import { recordToolCall, recordUpstream } from './metrics.js';
 import type { Redactor } from './redact.js';
 import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
+import { MAX_ARGUMENT_DEPTH, pathDeeperThan } from './depth.js';
+import { portableSchema } from './portable-schema.js';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -34,8 +37,8 @@ export interface CallToolResult {
 /** What a handler gets besides its arguments. */
 export interface ToolContext {
   signal: AbortSignal;
-  /** Told each upstream HTTP status; set by the registry for the call's log line. */
-  onUpstreamStatus?: (status: number) => void;
+  /** Told each upstream HTTP status and its latency; set by the registry for the call's log line and metrics. */
+  onUpstreamStatus?: (status: number, seconds?: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Present only when the client can ask the person (elicitation) during this call. */
@@ -104,6 +107,7 @@ function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
   example: Record<string, unknown>,
 ): z.output<I> {
   const args = decodeArguments(rawArgs);
+  refuseDeepNesting(args);
   for (const [field, reason] of Object.entries(spec.refusedFields ?? {})) {
     if (Object.hasOwn(args, field)) throw new ToolError('invalid_input', `${field}: ${reason}`, { field });
   }
@@ -113,11 +117,26 @@ function parseArguments<I extends z.ZodObject, O extends z.ZodType>(
   // schema wanted an object or array there (never where a string is allowed) and validate once more.
   const decoded = decodeStringFields(args, parsed.error.issues);
   if (decoded) {
+    refuseDeepNesting(decoded);
     const retried = spec.input.safeParse(decoded);
     if (retried.success) return retried.data;
     throw invalidInputFromIssues(retried.error.issues, example);
   }
   throw invalidInputFromIssues(parsed.error.issues, example);
+}
+
+/** invalid_input naming the field when an argument nests deeper than MAX_ARGUMENT_DEPTH objects/arrays. */
+function refuseDeepNesting(args: Record<string, unknown>): void {
+  // +1: the arguments object itself is the first level.
+  const path = pathDeeperThan(args, MAX_ARGUMENT_DEPTH + 1);
+  if (!path) return;
+  const field = String(path[0]);
+  const shown = path.slice(0, 4).join('.') + (path.length > 4 ? '.…' : '');
+  throw new ToolError(
+    'invalid_input',
+    `${field}: nests deeper than ${MAX_ARGUMENT_DEPTH} levels of objects/arrays (at ${shown}); flatten it. Example: ${field}: {"key": "value"}`,
+    { field },
+  );
 }
 
 /** Accepts an argument object, or (unambiguously) a string holding one: some clients double-encode. */
@@ -199,7 +218,30 @@ function parseJsonContainer(text: string): object | undefined {
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return io === 'output' ? (compactOutput(json) as Record<string, unknown>) : json;
+  return portableSchema(io === 'output' ? compactOutput(json) : compactInput(json)) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * Drops what an input schema says by default and the model pays for on every turn: string keys and
+ * "any value" of records, and the safe-integer bounds zod adds to every integer.
+ */
+function compactInput(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactInput);
+  if (typeof node !== 'object' || node === null) return node;
+  const nullable = nullableOf(node as Record<string, unknown>);
+  if (nullable) return compactInput(nullable);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'propertyNames' && isStringKeys(value)) continue;
+    if (key === 'additionalProperties' && isEmpty(value)) continue;
+    if ((key === 'maximum' || key === 'minimum') && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER)
+      continue;
+    out[key] = compactInput(value);
+  }
+  return out;
 }
 
 /**
@@ -217,6 +259,18 @@ function compactOutput(node: unknown): unknown {
     out[key] = compactOutput(value);
   }
   return out;
+}
+
+/** `anyOf: [{type: X, …}, {type: "null"}]` as the shorter `{type: [X, "null"], …}` (an enum gains null). */
+function nullableOf(node: Record<string, unknown>): Record<string, unknown> | undefined {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return undefined;
+  const [first, second] = branches as Record<string, unknown>[];
+  if (JSON.stringify(second) !== '{"type":"null"}' || typeof first?.type !== 'string') return undefined;
+  const { anyOf: _anyOf, ...rest } = node;
+  const merged: Record<string, unknown> = { ...rest, ...first, type: [first.type, 'null'] };
+  if (Array.isArray(first.enum)) merged.enum = [...(first.enum as unknown[]), null];
+  return merged;
 }
 
 function isStringKeys(value: unknown): boolean {
@@ -272,12 +326,17 @@ export class ToolRegistry {
       // (~5% of CPU per call under load on Node 20).
       const result = await tool.call(rawArgs, {
         ...ctx,
-        onUpstreamStatus: (status) => (facts.upstreamStatus = status),
+        onUpstreamStatus: (status, seconds) => {
+          facts.upstreamStatus = status;
+          if (seconds !== undefined) recordUpstream(tool.provider ?? 'none', status, seconds);
+        },
       });
-      const text = this.redactor.redact(JSON.stringify(result));
+      // Redacted as values first (a secret holding `"` or `\` reads differently once serialized), then
+      // the text once more for any serialized form.
+      const structured = this.redactor.redactValue(result) as Record<string, unknown>;
       return {
-        content: [{ type: 'text', text }],
-        structuredContent: JSON.parse(text) as Record<string, unknown>,
+        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(structured)) }],
+        structuredContent: structured,
       };
     } catch (err) {
       if (err instanceof AskPending) {
@@ -291,18 +350,19 @@ export class ToolRegistry {
       const structured = error.details.structured;
       return {
         isError: true,
-        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(error.toJSON())) }],
+        content: [
+          {
+            type: 'text',
+            text: this.redactor.redact(JSON.stringify(this.redactor.redactValue(error.toJSON()))),
+          },
+        ],
         // Only where the error carries a result shaped like the tool's outputSchema (SDK clients check it).
-        ...(structured && {
-          structuredContent: JSON.parse(this.redactor.redact(JSON.stringify(structured))) as Record<
-            string,
-            unknown
-          >,
-        }),
+        ...(structured && { structuredContent: this.redactor.redactValue(structured) }),
       };
     } finally {
       // One line per call; arguments and bodies are never logged (they may hold personal data).
       const upstream = providerStatus ?? facts.upstreamStatus;
+      recordToolCall(tool ? name : '(unknown)', outcome);
       this.log.info('tool call', {
         tool: tool ? name : '(unknown)',
         provider: tool?.provider,

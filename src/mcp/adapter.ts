@@ -11,9 +11,11 @@ import {
   type Result,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { deriveActor } from '../core/actor.js';
 import { AskPending, CannotAsk, type PersonAsker } from '../core/ask.js';
 import { CONFIRM_TTL_MS } from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
+import type { Actor } from '../store/types.js';
 import { SERVER_VERSION, type App } from '../server.js';
 import { complete } from './completions.js';
 import { RequestError } from './posts.js';
@@ -34,8 +36,16 @@ const noValidator: jsonSchemaValidator = {
   }),
 };
 
-/** A fresh MCP protocol server over the shared app (one per stdio connection or HTTP exchange). */
-export function createMcpServer(app: App): McpServer {
+/**
+ * A fresh MCP protocol server over the shared app (one per stdio connection, shared HTTP hub or HTTP
+ * exchange). `rawToolCalls: false` leaves out the tools/call fallback, for a per-exchange server known
+ * to answer another method: the SDK then refuses unknown methods itself, synchronously, which its HTTP
+ * entry maps to 404 as the 2026-07-28 transport requires (our fallback's answer would be a 200).
+ */
+export function createMcpServer(
+  app: App,
+  options: { rawToolCalls?: boolean; transport?: Actor['transport'] } = {},
+): McpServer {
   const mcp = new McpServer(
     { name: 'post-editor-mcp', title: 'Post editor', version: SERVER_VERSION },
     { instructions: app.instructions, jsonSchemaValidator: noValidator },
@@ -50,14 +60,27 @@ export function createMcpServer(app: App): McpServer {
   });
   const listing = { tools: app.registry.listing };
   mcp.server.setRequestHandler('tools/list', () => listing);
+  registerPostResources(mcp, app);
   // tools/call goes through the fallback handler, which receives the request as it arrived: the
   // registered path re-parses it with the SDK's schema first, answering non-object arguments with a
   // bare -32602 instead of our invalid_input and dropping a "__proto__" key we must refuse (ADR 0050).
+  if (options.rawToolCalls === false) return mcp;
   mcp.server.fallbackRequestHandler = (request, ctx) => {
-    if (request.method === 'tools/call') return callTool(mcp, app, request, ctx);
+    if (request.method === 'tools/call') {
+      // Who asked, for the journal: per-request clientInfo (2026-07-28) or initialize's (2025 era),
+      // and over HTTP the label of the bearer token (the transport passes it as authInfo.clientId).
+      const actor = deriveActor({
+        transport: options.transport ?? 'stdio',
+        principal: ctx.http?.authInfo?.clientId,
+        // The 2025 era's clientInfo lives only in initialize's answer; 2026-07-28 sends it in _meta (above).
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- the supported source for 2025-era connections
+        clientInfo: mcp.server.getClientVersion(),
+        meta: isRecord(request.params) ? request.params._meta : undefined,
+      });
+      return callTool(mcp, app, request, ctx, actor);
+    }
     return Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found'));
   };
-  registerPostResources(mcp, app);
   return mcp;
 }
 
@@ -167,6 +190,7 @@ async function callTool(
   app: App,
   request: JSONRPCRequest,
   ctx: ServerContext,
+  actor: Actor,
 ): Promise<Result> {
   const params: Record<string, unknown> = isRecord(request.params) ? request.params : {};
   const name = params.name;
@@ -185,6 +209,7 @@ async function callTool(
   const toolCtx: ToolContext = {
     ...(ask && { ask }),
     signal: ctx.mcpReq.signal,
+    actor,
     async progress(progress, total, message) {
       if (typeof progressToken !== 'string' && typeof progressToken !== 'number') return;
       await ctx.mcpReq

@@ -1,5 +1,7 @@
 import {
+  SUPPORTED_PROTOCOL_VERSIONS,
   classifyInboundRequest,
+  type AuthInfo,
   type JSONRPCMessage,
   type JSONRPCRequest,
   type Transport,
@@ -41,11 +43,11 @@ class ExchangeHub implements Transport {
   }
 
   /** Hands one request to the protocol server and resolves with its answer, under the caller's id. */
-  exchange(request: JSONRPCRequest): Promise<JSONRPCMessage> {
+  exchange(request: JSONRPCRequest, authInfo?: AuthInfo): Promise<JSONRPCMessage> {
     const internal = ++this.next;
     return new Promise((done) => {
       this.waiting.set(internal, { id: request.id, done });
-      this.onmessage?.({ ...request, id: internal });
+      this.onmessage?.({ ...request, id: internal }, authInfo && { authInfo });
     });
   }
 }
@@ -59,6 +61,7 @@ export interface SharedMcp {
   answer(
     body: unknown,
     headers: Record<string, string | string[] | undefined>,
+    authInfo?: AuthInfo,
   ): Promise<JSONRPCMessage> | undefined;
   close(): Promise<void>;
 }
@@ -67,11 +70,14 @@ export interface SharedMcp {
 export function createSharedMcp(app: App): SharedMcp {
   const hubs = { modern: new ExchangeHub(), legacy: new ExchangeHub() };
   const handles: StdioServerHandle[] = [
-    serveStdio(() => createMcpServer(app), { transport: hubs.modern, legacy: 'reject' }),
-    serveStdio(() => createMcpServer(app), { transport: hubs.legacy }),
+    serveStdio(() => createMcpServer(app, { transport: 'http' }), {
+      transport: hubs.modern,
+      legacy: 'reject',
+    }),
+    serveStdio(() => createMcpServer(app, { transport: 'http' }), { transport: hubs.legacy }),
   ];
   return {
-    answer(body, headers) {
+    answer(body, headers, authInfo) {
       if (!isPlainRequest(body) || !acceptsJson(headers)) return undefined;
       const header = (name: string) => {
         const value = headers[name];
@@ -88,14 +94,20 @@ export function createSharedMcp(app: App): SharedMcp {
         ...(mcpNameHeader !== undefined && { mcpNameHeader }),
       });
       if (route.kind === 'reject') return undefined;
-      if (route.kind === 'legacy')
-        return route.reason === 'http-method' ? undefined : hubs.legacy.exchange(body);
+      if (route.kind === 'legacy') {
+        // The 2025 transport refuses a version header it does not know: leave that to it.
+        const known = !protocolVersionHeader || SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersionHeader);
+        return route.reason === 'http-method' || !known ? undefined : hubs.legacy.exchange(body, authInfo);
+      }
       if (route.messageKind !== 'request') return undefined;
-      // The modern entry requires the standard headers to be present, not only to agree: leave any
-      // request missing one to the SDK's handler, which answers it as the spec says.
-      const named = body.method === 'tools/call';
-      if (!protocolVersionHeader || !mcpMethodHeader || (named && !mcpNameHeader)) return undefined;
-      return hubs.modern.exchange(body);
+      // The modern entry requires the standard headers to be present and to mirror the body
+      // (SEP-2243): anything short of an exact match is left to the SDK's handler, which answers it.
+      const params: unknown = body.params;
+      const toolName =
+        typeof params === 'object' && params !== null && 'name' in params ? params.name : undefined;
+      if (!protocolVersionHeader || mcpMethodHeader?.trim() !== body.method) return undefined;
+      if (body.method === 'tools/call' && mcpNameHeader?.trim() !== toolName) return undefined;
+      return hubs.modern.exchange(body, authInfo);
     },
     close: async () => {
       await Promise.all(handles.map((h) => h.close().catch(() => undefined)));

@@ -44,7 +44,7 @@ export interface HeldWrite {
   post: Post;
   diff: Record<string, FieldChange>;
   warnings: string[];
-  request: { method: string; url: string; body: unknown };
+  request: NonNullable<WriteResult['request']>;
 }
 
 /** Thrown inside the pipeline when a write needs a confirmation it does not have; handled by withConfirmation. */

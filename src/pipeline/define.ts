@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DefinedTool } from '../core/tool.js';
+import { withErrorHints } from './error-hints.js';
 import { buildPostTools } from './tools.js';
 import type { Env } from '../core/env.js';
 import type { EnvVar, PostApi, ProviderDefinition, ProviderDeps } from './types.js';
@@ -36,7 +37,7 @@ export function registerProvider<S, L extends z.ZodObject, U extends z.ZodObject
     readSettings: (env) => def.readSettings(env),
     secrets: (settings) => def.secrets(settings as S),
     start(settings, deps, options) {
-      const api = def.createApi(settings as S, deps);
+      const api = withErrorHints(def.createApi(settings as S, deps), def.env);
       return {
         id: def.id,
         label: def.label,

@@ -51,7 +51,7 @@ export function buildJournalTools(
       name: 'post_history',
       title: 'Journal of writes',
       description:
-        'Writes made through this server, newest first: the fields each changed, before and after. Use a journal_id with revert_post.',
+        'Writes made through this server, newest first: the fields each changed, before and after (texts over 500 characters shortened here; the journal keeps them whole). Use a journal_id with revert_post.',
       input: z.strictObject({
         provider: z.enum(providerIds).optional().describe('only this provider'),
         post_id: z.string().max(200).optional().describe('only this post id'),
@@ -76,8 +76,8 @@ export function buildJournalTools(
             tool: e.tool,
             version_before: e.version_before,
             title_before: e.title_before,
-            before: e.before,
-            after: e.after,
+            before: clipStrings(e.before),
+            after: clipStrings(e.after),
             outcome: e.outcome,
             outcome_detail: e.outcome_detail,
             reverts: e.reverts,
@@ -177,6 +177,26 @@ export function buildJournalTools(
   return tools;
 }
 
+const CLIP = 500;
+
+/**
+ * A history page shows at most CLIP characters of each text: a page of ten full bodies would cost an
+ * agent ~100 KB of context and the server ~200 KB of JSON per call (ADR 0073); revert_post still uses
+ * the whole pre-image from the store.
+ */
+function clipStrings<T>(value: T): T {
+  if (typeof value === 'string') {
+    return (
+      value.length > CLIP ? `${value.slice(0, CLIP)}… [${value.length - CLIP} more characters]` : value
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map(clipStrings) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v)])) as T;
+  }
+  return value;
+}
+
 /**
  * A revert puts back the entry's `before`; if a field no longer holds the entry's `after`, someone changed
  * it since, and reverting would silently overwrite that: refused, naming each field and both values.
@@ -196,7 +216,7 @@ function refuseOverLaterChanges(
   const names = Object.keys(changed);
   if (names.length === 0) return;
   const shown = Object.entries(changed)
-    .map(([f, c]) => `${f} (written by ${journal_id}: ${brief(c.written)}; now: ${brief(c.now)})`)
+    .map(([f, { written, now }]) => `${f} (written by ${journal_id}: ${brief(written)}; now: ${brief(now)})`)
     .join('; ');
   throw new ToolError(
     'conflict',
@@ -228,8 +248,10 @@ function restorableFields(
       notRestored[field] = 'not settable through the update tool';
       continue;
     }
-    const parsed = schema.safeParse(value === null ? undefined : value);
-    if (!parsed.success || parsed.data === undefined) {
+    // null restores an empty field where the update tool can clear it (the field takes null).
+    const clearable = value === null && schema.safeParse(null).success;
+    const parsed = schema.safeParse(value === null && !clearable ? undefined : value);
+    if (!parsed.success || (parsed.data === undefined && !clearable)) {
       notRestored[field] =
         value === null
           ? 'it was empty and the API cannot clear it'

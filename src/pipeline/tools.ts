@@ -50,7 +50,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
         ...idField,
         include_raw: z.boolean().optional().describe(`true: add the ${def.label} object as raw`),
       }),
-      output: postSchema,
+      output: def.fieldsOutput ? postSchema.extend({ fields: def.fieldsOutput }) : postSchema,
       annotations: READ,
       example: { id: def.examples.id },
       async handler({ id, include_raw }, ctx) {

@@ -10,12 +10,14 @@ export interface EnvVar {
   name: string;
   secret: boolean;
   description: string;
+  /** A credential used only for reads (ButterCMS's read token): not named when a write is refused. */
+  usedFor?: 'read';
 }
 
 export interface CallContext {
   signal: AbortSignal;
-  /** Told each upstream HTTP status, for the call's log line. */
-  onUpstreamStatus?: (status: number) => void;
+  /** Told each upstream HTTP status and latency (seconds), for the call's log line and metrics. */
+  onUpstreamStatus?: (status: number, seconds?: number) => void;
 }
 
 /** A post as read: normalized view, the provider's object, and its editable fields in update-input names. */
@@ -31,7 +33,7 @@ export interface PlannedRequest {
   method: HttpMethod;
   path: string;
   query?: Record<string, string>;
-  body?: unknown;
+  body?: Record<string, unknown>;
 }
 
 export interface WriteOutcome {
@@ -39,6 +41,8 @@ export interface WriteOutcome {
   post: Post | null;
   applied: 'sync' | 'async';
   warnings: string[];
+  /** Warnings true only while an async change is pending ("applies in the background"): dropped once wait_for_apply sees it. */
+  pendingWarnings?: string[];
   /** Provider-specific facts for the agent (e.g. RebelMouse draft_url, a renamed ButterCMS slug). */
   extra?: Record<string, unknown>;
   /** The post's id after the write, when the write renamed it (a ButterCMS slug change). */
@@ -50,6 +54,8 @@ export interface WritePlan {
   /** Field-level change (before → after), in the update tool's field names. */
   diff: Record<string, FieldChange>;
   warnings: string[];
+  /** Like WriteOutcome.pendingWarnings, known before sending (shown in the dry run). */
+  pendingWarnings?: string[];
   /** Why this update needs confirmation like a removal (e.g. it also publishes a draft), if it does. */
   confirm?: string;
   /** Reads the provider's answer to this request. */
@@ -98,6 +104,11 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   idSchema: z.ZodType<string, string>;
   listInput: L;
   updateInput: U;
+  /**
+   * get_post's `fields`: the writable fields (and a few read-only facts) in the provider's own names,
+   * declared so the agent sees each current value before it changes it (DESIGN.md "Read what you can write").
+   */
+  fieldsOutput?: z.ZodObject;
   removal: Removal | null;
   /** The provider applies writes later (ButterCMS 202, Partoo): offers wait_for_apply. */
   asyncWrites: boolean;

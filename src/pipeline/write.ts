@@ -24,11 +24,12 @@ export const writeResultSchema = z.object({
     .nullable()
     .describe('the post after the write, as get_post returns it; null until the provider shows it'),
   changed_fields: z.array(z.string()),
-  diff: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  // Values described, not typed: a field's value can be any JSON, and an untyped schema is not portable.
+  diff: z.record(z.string(), z.looseObject({})).describe('field → {before, after}'),
   applied: z.enum(['sync', 'async']).nullable(),
   warnings: z.array(z.string()),
   journal_id: z.string().nullable(),
-  request: z.object({ method: z.string(), url: z.string(), body: z.unknown() }).optional(),
+  request: z.object({ method: z.string(), url: z.string(), body: z.looseObject({}).nullable() }).optional(),
   details: z.record(z.string(), z.unknown()).optional(),
   confirmation: confirmationSchema.optional(),
 });
@@ -164,7 +165,7 @@ async function writeLocked<L, U>(
       changed_fields,
       diff: planned.diff,
       applied: null,
-      warnings: warning ? [...planned.warnings, warning] : planned.warnings,
+      warnings: [...planned.warnings, ...(planned.pendingWarnings ?? []), ...(warning ? [warning] : [])],
       journal_id: null,
       request: preview,
       ...(confirmation && { confirmation }),
@@ -203,6 +204,8 @@ async function writeLocked<L, U>(
   }
   await deps.store.complete(journal_id, outcome.applied === 'sync' ? 'applied' : 'accepted');
   const warnings = [...planned.warnings, ...outcome.warnings];
+  // "Applies in the background" holds until a poll sees the change; then it would contradict applied "sync".
+  const pending = [...(planned.pendingWarnings ?? []), ...(outcome.pendingWarnings ?? [])];
   let post = outcome.post;
   let applied = outcome.applied;
   if (outcome.applied === 'async' && call.wait_for_apply) {
@@ -212,10 +215,11 @@ async function writeLocked<L, U>(
       applied = 'sync';
     } else {
       warnings.push(
+        ...pending,
         `The change was accepted but was not visible within ${Math.round(deps.policy.applyTimeoutMs / 1000)} s; call get_post later to check.`,
       );
     }
-  }
+  } else warnings.push(...pending);
   return {
     dry_run: false,
     post,

@@ -47,6 +47,8 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /** Send this exact body text as JSON (e.g. nested deeper than the emulator could serialize). */
+  text?: string;
   /** Send a 200 with a truncated JSON body. */
   truncated?: boolean;
   /** Send an HTML error page with this status. */

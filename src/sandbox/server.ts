@@ -181,6 +181,7 @@ function isSlowOnly(fault: Fault): boolean {
     fault.delayMs !== undefined &&
     fault.status === undefined &&
     fault.body === undefined &&
+    fault.text === undefined &&
     !fault.reset &&
     !fault.truncated &&
     !fault.html &&
@@ -209,6 +210,11 @@ async function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespons
     return;
   }
   const status = fault.status ?? 200;
+  if (fault.text !== undefined) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(fault.text);
+    return;
+  }
   if (fault.truncated) {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end('{"data": {"title": "cut off mid-');

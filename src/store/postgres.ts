@@ -117,9 +117,8 @@ export class PostgresStore implements Store {
       const { rows } = await client.query<{ v: number | null }>(
         'SELECT max(version) AS v FROM pe_schema_migrations',
       );
-      const applied = rows[0]?.v ?? 0;
       for (const [step, migration] of MIGRATIONS.entries()) {
-        if (step < applied) continue;
+        if (step < (rows[0]?.v ?? 0)) continue;
         await client.query(migration);
         await client.query('INSERT INTO pe_schema_migrations (version) VALUES ($1)', [step + 1]);
       }
@@ -253,9 +252,9 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<{ value: string }>(
       "SELECT value FROM pe_meta WHERE key = 'confirm_secret'",
     );
-    const [row] = rows;
-    if (!row) throw new Error('the confirm secret could not be stored');
-    return Buffer.from(row.value, 'base64');
+    const secret = rows[0]?.value;
+    if (!secret) throw new Error('the confirm secret could not be stored');
+    return Buffer.from(secret, 'base64');
   }
 
   async withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {

@@ -62,6 +62,8 @@ export class SqliteStore implements Store {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly redact: (text: string) => string;
+  /** Prepared once per SQL text: a statement per call would pile up native memory until a GC. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** Opens (creating and migrating) the file; throws with the reason when it cannot. */
   constructor(options: SqliteOptions) {
@@ -129,25 +131,27 @@ export class SqliteStore implements Store {
     return Promise.resolve(added);
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private insert(row: Omit<EntryRow, 'seq' | 'reverted_by'>, ignore = false): number {
     const columns = Object.keys(row);
-    return this.db
-      .prepare(
-        `INSERT ${ignore ? 'OR IGNORE ' : ''}INTO journal (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
-      )
-      .run(row).changes;
+    return this.sql(
+      `INSERT ${ignore ? 'OR IGNORE ' : ''}INTO journal (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`,
+    ).run(row).changes;
   }
 
   complete(journal_id: string, outcome: Exclude<Outcome, 'pending'>, detail?: string): Promise<void> {
     try {
-      this.db
-        .prepare('UPDATE journal SET outcome = ?, outcome_detail = ?, completed_at = ? WHERE journal_id = ?')
-        .run(
-          outcome,
-          detail === undefined ? null : this.redact(detail),
-          new Date().toISOString(),
-          journal_id,
-        );
+      this.sql(
+        'UPDATE journal SET outcome = ?, outcome_detail = ?, completed_at = ? WHERE journal_id = ?',
+      ).run(outcome, detail === undefined ? null : this.redact(detail), new Date().toISOString(), journal_id);
     } catch {
       // Best effort: the entry stays `pending`, which post_history shows as "may have been sent".
     }
@@ -155,7 +159,7 @@ export class SqliteStore implements Store {
   }
 
   find(journal_id: string): Promise<JournalEntry | undefined> {
-    const row = this.db.prepare(`${SELECT} WHERE j.journal_id = ?`).get(journal_id) as EntryRow | undefined;
+    const row = this.sql(`${SELECT} WHERE j.journal_id = ?`).get(journal_id) as EntryRow | undefined;
     return Promise.resolve(row && fromRow(row));
   }
 
@@ -163,7 +167,7 @@ export class SqliteStore implements Store {
     try {
       return Promise.resolve(this.page(q));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -180,9 +184,9 @@ export class SqliteStore implements Store {
     if (q.client_name !== undefined) filter('j.actor_client_name = ?', q.client_name);
     if (q.outcome !== undefined) filter('j.outcome = ?', q.outcome);
     if (q.cursor !== undefined) filter('j.seq < ?', Number(decodeCursor(q.cursor)));
-    const rows = this.db
-      .prepare(`${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY j.seq DESC LIMIT ?`)
-      .all(...params, q.limit + 1) as EntryRow[];
+    const rows = this.sql(
+      `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY j.seq DESC LIMIT ?`,
+    ).all(...params, q.limit + 1) as EntryRow[];
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
@@ -194,7 +198,7 @@ export class SqliteStore implements Store {
   prune(olderThan: Date): Promise<number> {
     // In slices, so a large backlog never holds the write lock long enough to stall other processes.
     let total = 0;
-    const del = this.db.prepare(
+    const del = this.sql(
       'DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE at < ? LIMIT 5000)',
     );
     for (;;) {
@@ -206,23 +210,22 @@ export class SqliteStore implements Store {
 
   confirmSecret(): Promise<Buffer> {
     const read = () =>
-      this.db.prepare("SELECT value FROM meta WHERE key = 'confirm_secret'").get() as
-        { value: string } | undefined;
+      this.sql("SELECT value FROM meta WHERE key = 'confirm_secret'").get() as { value: string } | undefined;
     let row = read();
     if (!row) {
       // OR IGNORE: two processes starting together both try; the first one's secret wins for both.
-      this.db
-        .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_secret', ?)")
-        .run(randomBytes(32).toString('base64'));
+      this.sql("INSERT OR IGNORE INTO meta (key, value) VALUES ('confirm_secret', ?)").run(
+        randomBytes(32).toString('base64'),
+      );
       row = read();
     }
-    if (!row) throw new Error('the confirm secret could not be stored');
+    if (!row) return Promise.reject(new Error('the confirm secret could not be stored'));
     return Promise.resolve(Buffer.from(row.value, 'base64'));
   }
 
   async withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
     const holder = randomBytes(8).toString('hex');
-    const take = this.db.prepare(
+    const take = this.sql(
       `INSERT INTO locks (key, holder, expires_at) VALUES (@key, @holder, @expires)
        ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
        WHERE locks.expires_at < @now`,
@@ -250,9 +253,11 @@ export class SqliteStore implements Store {
     const renew = setInterval(
       () => {
         try {
-          this.db
-            .prepare('UPDATE locks SET expires_at = ? WHERE key = ? AND holder = ?')
-            .run(Date.now() + ttlMs, key, holder);
+          this.sql('UPDATE locks SET expires_at = ? WHERE key = ? AND holder = ?').run(
+            Date.now() + ttlMs,
+            key,
+            holder,
+          );
         } catch {
           // the next renewal tries again; the lease is long enough to survive one miss
         }
@@ -265,7 +270,7 @@ export class SqliteStore implements Store {
     } finally {
       clearInterval(renew);
       try {
-        this.db.prepare('DELETE FROM locks WHERE key = ? AND holder = ?').run(key, holder);
+        this.sql('DELETE FROM locks WHERE key = ? AND holder = ?').run(key, holder);
       } catch {
         // the lease expires by itself
       }

@@ -1,10 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '../core/env.js';
+import { recordRejection } from '../core/metrics.js';
 import type { App } from '../server.js';
+import { BearerAuth } from './auth.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
-import { RateLimiter } from './rate-limit.js';
+import { createMetricsEndpoint } from './metrics-endpoint.js';
+import { messageCount, RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';
 
 export interface HttpHandle {
@@ -20,12 +22,13 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const { http: cfg } = app.config;
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
-  const tokenDigest = cfg.token ? sha256(cfg.token) : undefined;
+  const auth = cfg.token ? new BearerAuth(cfg.token, cfg.authFailuresPerMinute) : undefined;
   const mcp = createMcpEndpoint(app, sessions);
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
   const sockets = new Set<Socket>();
+  const serveMetrics = await createMetricsEndpoint(() => inFlight);
 
   const server = createHttpServer((req, res) => {
     if (req.method === 'POST') {
@@ -63,20 +66,34 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
             in_flight: inFlight,
           });
     }
-    if (url.pathname !== '/mcp')
+    if (url.pathname !== '/mcp' && url.pathname !== '/metrics')
       return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
     if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
       return sendJson(res, 403, { error: 'Origin not allowed' });
-    if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
-      return sendJson(res, 401, { error: 'Missing or invalid bearer token' });
-    }
-    const wait = limiter.take(clientKey(req, cfg.trustProxy));
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      return sendJson(res, 429, { error: 'Too many requests' });
-    }
+    const client = clientKey(req, cfg.trustProxy);
+    const verdict = auth?.check(req.headers.authorization, client);
+    if (verdict && !verdict.ok)
+      return refuseAuth(res, verdict.status === 429 ? verdict.retryAfterS : undefined);
+    if (url.pathname === '/metrics') return serveMetrics(res);
+    // One token now (refusing a flood before its bodies are read), one per further message once parsed.
+    const wait = limiter.take(client);
+    if (wait > 0) return tooManyRequests(res, wait, 'Too many requests');
     if (shuttingDown) return sendJson(res, 503, { error: 'Shutting down' });
+    const readBody = async (): Promise<unknown> => {
+      const body = await readJsonBody(req, res, cfg.maxBodyBytes);
+      if (body === undefined) return undefined;
+      const count = messageCount(body);
+      const more = count > 1 ? limiter.take(client, Date.now(), count - 1) : 0;
+      if (more === 0) return body;
+      tooManyRequests(
+        res,
+        more,
+        more === Infinity
+          ? `A batch of ${count} messages is more than MCP_HTTP_RATE_LIMIT allows (${limiter.capacity} per minute): send smaller batches`
+          : `Too many requests: this batch of ${count} messages needs ${count} rate-limit tokens`,
+      );
+      return undefined;
+    };
     if (req.method !== 'POST') {
       if (sessions) return sessions.handle(req, res, undefined);
       res.setHeader('Allow', 'POST');
@@ -86,7 +103,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
         jsonRpcError(-32000, 'Method not allowed: this server is stateless; use POST /mcp.'),
       );
     }
-    const body = await readJsonBody(req, res, cfg.maxBodyBytes);
+    const body = await readBody();
     if (body === undefined) return;
     await mcp.serve(req, res, body);
   }
@@ -201,13 +218,23 @@ function originAllowed(origin: string | undefined, allowed: string[]): boolean {
   }
 }
 
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match?.[1] !== undefined && timingSafeEqual(sha256(match[1].trim()), expected);
+/** 401 for a missing or wrong token, 429 once the client spent its failed-attempt budget. */
+function refuseAuth(res: ServerResponse, retryAfterS: number | undefined): void {
+  if (retryAfterS !== undefined) {
+    recordRejection('auth_rate_limit');
+    res.setHeader('Retry-After', String(retryAfterS));
+    return sendJson(res, 429, { error: 'Too many failed authentications; try again later' });
+  }
+  recordRejection('auth');
+  res.setHeader('WWW-Authenticate', 'Bearer realm="post-editor-mcp"');
+  sendJson(res, 401, { error: 'Missing or invalid bearer token' });
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+/** 429 with Retry-After in whole seconds (a minute for a batch that can never fit). */
+function tooManyRequests(res: ServerResponse, waitMs: number, message: string): void {
+  recordRejection('rate_limit');
+  res.setHeader('Retry-After', String(Math.ceil(Math.min(waitMs, 60_000) / 1000)));
+  sendJson(res, 429, { error: message });
 }
 
 /** The rate-limit key: the TCP peer, or behind a trusted proxy the address that proxy saw (last X-Forwarded-For hop). */

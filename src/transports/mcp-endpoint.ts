@@ -19,10 +19,19 @@ export interface McpEndpoint {
 
 /** The SDK's strict 2026-07-28 handler plus our 2025-era routing (the body is already read and size-checked). */
 export function createMcpEndpoint(app: App, sessions: SessionStore | undefined): McpEndpoint {
-  const modern = createMcpHandler(() => createMcpServer(app), {
-    legacy: 'reject',
-    onerror: (error) => app.log.debug('mcp http', { error: error.message }),
-  });
+  // Which method each per-exchange request carries, so its server installs the raw tools/call path
+  // only when it is a tools/call (see createMcpServer).
+  const methods = new WeakMap<Request, unknown>();
+  const modern = createMcpHandler(
+    ({ requestInfo }) =>
+      createMcpServer(app, {
+        rawToolCalls: requestInfo === undefined || methods.get(requestInfo) === 'tools/call',
+      }),
+    {
+      legacy: 'reject',
+      onerror: (error) => app.log.debug('mcp http', { error: error.message }),
+    },
+  );
   // The hot path: plain tool requests go to one shared protocol server per era (ADR 0111). Sessions
   // own every 2025-era request in --stateful mode, so the hub serves only 2026-07-28 ones there.
   const shared = createSharedMcp(app);
@@ -34,6 +43,7 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
       // Routed with the SDK's own era predicate, as its legacy-clients guide does: 2026-07-28 requests
       // are sessionless by definition; 2025-era ones go to the session store when --stateful is on.
       if (!(await isLegacyRequest(request, body))) {
+        methods.set(request, methodOf(body));
         return sendWebResponse(res, await modern.fetch(request, { parsedBody: body }));
       }
       if (sessions) return sessions.handle(req, res, body);
@@ -92,4 +102,9 @@ function isModernClaim(body: unknown): boolean {
   if (typeof params !== 'object' || params === null || !('_meta' in params)) return false;
   const meta: unknown = params._meta;
   return typeof meta === 'object' && meta !== null && 'io.modelcontextprotocol/protocolVersion' in meta;
+}
+
+/** The method of a single JSON-RPC message (undefined for a batch or anything else). */
+function methodOf(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && 'method' in body ? body.method : undefined;
 }

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { baseEnv, SERVER_ENTRY, startTestSandbox } from '../helpers/harness.js';
@@ -27,12 +30,17 @@ function configuredCall(tool: string, args: Record<string, unknown>): Promise<Ru
   return run(baseEnv({ ...sandbox.env, LOG_LEVEL: 'info' }), ['call', tool, JSON.stringify(args)]);
 }
 
-function run(env: Record<string, string>, args: string[]): Promise<Run> {
+function run(env: Record<string, string>, args: string[], cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SERVER_ENTRY, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [SERVER_ENTRY, ...args],
+      { env, cwd, timeout: 20_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -129,11 +137,17 @@ describe('post-editor-mcp call', () => {
     expect(run.stderr).toContain('Usage: post-editor-mcp call TOOL');
   });
 
-  it('stops with the variable to set when no provider is configured', async () => {
+  it('stops with how to configure a provider, or try --sandbox, when none is configured', async () => {
     const run = await cli('call', 'buttercms_get_post', '{"id":"cold-brew-at-home"}');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('POST_EDITOR_PROVIDERS');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/no provider is configured/);
+    expect(lines[0]).toContain('BUTTERCMS_WRITE_TOKEN');
+    expect(lines[0]).toContain('--sandbox');
+    expect(lines[0]).toMatch(/No \.env file was found \(looked for .*\.env and .*post-editor-mcp\/\.env\)/);
+    expect(lines[0]).not.toContain('POST_EDITOR_PROVIDERS');
   });
 });
 
@@ -162,5 +176,91 @@ describe('post-editor-mcp tools', () => {
     const tools = JSON.parse((await cli('--sandbox', '--read-only', 'tools')).stdout) as { name: string }[];
     expect(tools.map((t) => t.name)).not.toContain('buttercms_update_post');
     expect(tools.map((t) => t.name)).toContain('buttercms_get_post');
+  });
+});
+
+describe('a command line it cannot run', () => {
+  /** Exit 2, nothing on stdout, exactly one line on stderr. */
+  function oneLine(run: Run): string {
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    return lines[0]!;
+  }
+
+  it('names an unknown command and points at --help (not at a provider variable)', async () => {
+    const line = oneLine(await cli('serve'));
+    expect(line).toMatch(/unknown command "serve"/);
+    expect(line).toMatch(/--http/);
+    expect(line).toMatch(/see post-editor-mcp --help/);
+  });
+
+  it('names an unknown flag and points at --help', async () => {
+    const line = oneLine(await cli('--sandbox', '--verbose'));
+    expect(line).toMatch(/unknown option --verbose/);
+    expect(line).toMatch(/--help/);
+    expect(line).not.toMatch(/positional argument/);
+  });
+
+  it('says which flag needs a value', async () => {
+    expect(oneLine(await cli('--http', '--port'))).toMatch(/option --port needs a value/);
+  });
+
+  it('refuses HTTP-only flags without --http instead of silently serving stdio', async () => {
+    const line = oneLine(await cli('--sandbox', '--port', '3432'));
+    expect(line).toMatch(/--port only applies with --http/);
+    expect(oneLine(await cli('--sandbox', '--stateful', '--host', '0.0.0.0'))).toMatch(/--host, --stateful/);
+    expect(oneLine(await cli('--sandbox', 'tools', '--port', '1'))).toMatch(
+      /--port does not apply to the tools command/,
+    );
+  });
+
+  it('documents the HTTP-only flags and where .env is read in --help', async () => {
+    const run = await cli('--help');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/HTTP only \(an error without --http\)/);
+    expect(run.stderr).toContain('~/.config/post-editor-mcp/.env');
+  });
+});
+
+describe('.env in the user config directory', () => {
+  const butter = () =>
+    Object.entries(sandbox.env)
+      .filter(([k]) => k.startsWith('BUTTERCMS_'))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
+
+  it('is read from $XDG_CONFIG_HOME/post-editor-mcp/.env, named on stderr, its content never shown', async () => {
+    const configHome = mkdtempSync(join(tmpdir(), 'pe-xdg-'));
+    mkdirSync(join(configHome, 'post-editor-mcp'));
+    const file = join(configHome, 'post-editor-mcp', '.env');
+    writeFileSync(file, butter() + '\n');
+    const emptyCwd = mkdtempSync(join(tmpdir(), 'pe-cwd-'));
+    const result = await run(
+      baseEnv({ LOG_LEVEL: 'info', XDG_CONFIG_HOME: configHome }),
+      ['call', 'buttercms_get_post', '{"id":"cold-brew-at-home"}'],
+      emptyCwd,
+    );
+    expect(result.code).toBe(0);
+    expect(onlyJson(result)).toMatchObject({ id: 'cold-brew-at-home' });
+    expect(result.stderr).toContain(`"env_file":${JSON.stringify(file)}`);
+    expect(result.stderr).not.toContain(sandbox.env.BUTTERCMS_WRITE_TOKEN);
+  });
+
+  it("loses to the working directory's .env, which is then the one named", async () => {
+    const configHome = mkdtempSync(join(tmpdir(), 'pe-xdg-'));
+    mkdirSync(join(configHome, 'post-editor-mcp'));
+    writeFileSync(join(configHome, 'post-editor-mcp', '.env'), butter() + '\n');
+    const cwd = mkdtempSync(join(tmpdir(), 'pe-cwd-'));
+    // The project's file configures no provider: had the two been merged, ButterCMS would work.
+    writeFileSync(join(cwd, '.env'), 'LOG_LEVEL=info\n');
+    const result = await run(
+      baseEnv({ XDG_CONFIG_HOME: configHome }),
+      ['call', 'buttercms_get_post', '{"id":"cold-brew-at-home"}'],
+      cwd,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The .env read was ${join(cwd, '.env')}.`);
   });
 });

@@ -29,6 +29,12 @@ describe('tools/list context budget', () => {
     expect(cost.total.avgModelTokens).toBeLessThanOrEqual(350);
   });
 
+  it('keeps the model-visible average at or under 310 tokens and rebelmouse_update_post at or under 800', () => {
+    expect(cost.total.avgModelTokens).toBeLessThanOrEqual(310);
+    const rebelmouse = cost.tools.find((t) => t.name === 'rebelmouse_update_post');
+    expect(rebelmouse?.modelTokens).toBeLessThanOrEqual(800);
+  });
+
   it('flags a tool set that grew past the budget (the check itself can fail)', () => {
     const budget = readBudget();
     const unknown = cost.tools.filter((t) => !(t.name in budget.perTool)).length;

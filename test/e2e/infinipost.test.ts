@@ -47,12 +47,12 @@ const POSTED = 'post_tk8Jr3qS5g';
 const FAILED = 'post_tk1Zx4cV7i';
 
 describe('Infinipost end to end', () => {
-  it('gets a post normalized: caption as text body, no title, UTC scheduled_at, Bearer key in a header', async () => {
+  it('gets a post normalized: caption as text body and title, UTC scheduled_at, Bearer key in a header', async () => {
     const post = await get(TIKTOK_WITH_SOUND);
     expect(post).toMatchObject({
       provider: 'infinipost',
       id: TIKTOK_WITH_SOUND,
-      title: null,
+      title: 'POV: your first light roast of spring ☕ #coffeetok #lightroast',
       body: 'POV: your first light roast of spring ☕ #coffeetok #lightroast',
       body_format: 'text',
       status: 'scheduled',
@@ -106,7 +106,11 @@ describe('Infinipost end to end', () => {
       accountId: 'acc_9z8y7x6w5v',
     });
     expect(list.posts).toEqual([
-      expect.objectContaining({ id: 'post_ig7Kp9uW3h', status: 'published', title: null }),
+      expect.objectContaining({
+        id: 'post_ig7Kp9uW3h',
+        status: 'published',
+        title: 'Holiday opening hours for every café 🎄',
+      }),
     ]);
     expect(list.next_cursor).toBeNull();
   });
@@ -227,16 +231,19 @@ describe('Infinipost end to end', () => {
     expect(err.message).toContain('Post already posted');
   });
 
-  it('refuses a soundId on an Instagram post before any PATCH', async () => {
-    const err = toolError(await update(INSTAGRAM, { soundId: 'snd_xyz789' }));
-    expect(err).toMatchObject({ code: 'invalid_input', field: 'soundId' });
-    expect(err.message).toMatch(/TikTok.*instagram/);
-    expect(inf().seen('PATCH')).toHaveLength(0);
+  it('sends a soundId on an Instagram post with a warning: the docs call it only applicable to TikTok', async () => {
+    const result = await callOk(server.client, 'infinipost_update_post', {
+      id: INSTAGRAM,
+      soundId: 'snd_xyz789',
+      expected_version: (await get(INSTAGRAM)).version,
+    });
+    expect((result.warnings as string[]).join(' ')).toMatch(/only applicable for TikTok.*instagram/);
+    expect(inf().seen('PATCH')[0]?.body).toEqual({ soundId: 'snd_xyz789' });
+    expect((await raw(INSTAGRAM)).soundId).toBeNull();
   });
 
   it.each([
     [{ scheduledTime: `${NEXT_YEAR}-05-01T10:00` }, 'timezone', /required with scheduledTime/],
-    [{ timezone: 'Europe/Paris' }, 'scheduledTime', /required with timezone/],
     [{ scheduledTime: `${NEXT_YEAR}-05-01T10:00`, timezone: 'Europe/Berlin' }, 'timezone', /one of/],
     [
       { scheduledTime: `${NEXT_YEAR}-05-01T10:00:00`, timezone: 'Europe/Paris' },
@@ -259,11 +266,6 @@ describe('Infinipost end to end', () => {
       'scheduledTime',
       /daylight-saving/,
     ],
-    [
-      { scheduledTime: '2024-04-22T14:00', timezone: 'America/New_York' },
-      'scheduledTime',
-      /must be in the future/,
-    ],
     [{ contentType: 'video' }, 'contentUrl', /required with contentType/],
     [{ contentUrl: 'https://cdn.example.com/clip.mp4' }, 'contentType', /required with contentUrl/],
     [
@@ -278,7 +280,17 @@ describe('Infinipost end to end', () => {
     ],
     [{ contentType: 'reel', contentUrl: 'https://cdn.example.com/clip.mp4' }, 'contentType', /video/],
     [{ contentType: 'video', contentUrl: 'javascript:alert(1)' }, 'contentUrl', /./],
-    [{ soundId: 'snd/../x' }, 'soundId', /sound id/],
+    [
+      { contentType: 'slides', contentUrl: ['https://cdn.example.com/1.jpg', 'not a url'] },
+      'contentUrl[1]',
+      /must be a valid url/,
+    ],
+    [{ contentType: 'slides', contentUrl: [] }, 'contentUrl', /at least 1/],
+    [
+      { contentType: 'video', contentUrl: 42 },
+      'contentUrl',
+      /one http\(s\) URL \(video\) or a non-empty array of http\(s\) image URLs \(slides\)/,
+    ],
     [{ title: 'Infinipost posts have no title' }, 'title', /unknown field/],
   ])('rejects %j as invalid_input naming %s, with no request sent', async (fields, field, rule) => {
     const err = toolError(
@@ -412,5 +424,115 @@ describe('Infinipost end to end', () => {
     );
     expect(err.code).toBe('invalid_input');
     expect(err.message).toContain('postIds is required');
+  });
+});
+
+describe('Infinipost fidelity (issue 12): read what you can write, refuse only what the API refuses', () => {
+  it('shows every editable field in get_post as fields, declared, and a write-back changes nothing', async () => {
+    const post = await get(TIKTOK_WITH_SOUND);
+    const fields = post.fields as Record<string, unknown>;
+    const stored = await raw(TIKTOK_WITH_SOUND);
+    expect(fields).toEqual({
+      scheduledTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/),
+      timezone: 'America/New_York',
+      contentType: 'video',
+      contentUrl: stored.contentUrl,
+      soundId: 'snd_lofi_morning',
+      platform: 'tiktok',
+      accountId: 'acc_1a2b3c4d5e',
+      thumbnailUrl: stored.thumbnailUrl,
+      createdAt: expect.stringMatching(/Z$/),
+    });
+    const { tools } = await server.client.listTools();
+    const schema = tools.find((t) => t.name === 'infinipost_get_post')?.outputSchema as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(schema.properties.fields?.properties ?? {})).toEqual(Object.keys(fields));
+    const { scheduledTime, timezone, contentType, contentUrl, soundId } = fields;
+    const result = await callOk(server.client, 'infinipost_update_post', {
+      id: TIKTOK_WITH_SOUND,
+      caption: post.body,
+      scheduledTime,
+      timezone,
+      contentType,
+      contentUrl,
+      soundId,
+      expected_version: post.version,
+    });
+    expect(result.changed_fields).toEqual([]);
+    expect(inf().seen('PATCH')).toHaveLength(0);
+  });
+
+  it('lists rows with the caption as title and scheduled_at, as get_post shows them', async () => {
+    const list = await callOk(server.client, 'infinipost_list_posts', { limit: 100 });
+    const rows = list.posts as Record<string, unknown>[];
+    expect(rows).toHaveLength(10);
+    for (const row of rows) {
+      expect(row.title).toEqual(expect.any(String));
+      expect(row.scheduled_at).toMatch(/Z$/);
+    }
+    const post = await get(TIKTOK_WITH_SOUND);
+    expect(rows.find((r) => r.id === TIKTOK_WITH_SOUND)).toMatchObject({
+      title: post.title,
+      scheduled_at: post.scheduled_at,
+    });
+  });
+
+  it('sends the values we used to refuse (long caption, 40 slides, odd sound id) and the emulator accepts them', async () => {
+    const caption = 'Harbour Street. '.repeat(800);
+    const slides = Array.from({ length: 40 }, (_, i) => `https://cdn.example.com/s${i}.jpg`);
+    const result = await callOk(server.client, 'infinipost_update_post', {
+      id: 'post_tk3Ls8pR4b',
+      caption,
+      contentType: 'slides',
+      contentUrl: slides,
+      soundId: 'snd/../x',
+      expected_version: (await get('post_tk3Ls8pR4b')).version,
+    });
+    expect(caption.length).toBeGreaterThan(10_000);
+    expect(result.applied).toBe('sync');
+    expect(inf().seen('PATCH')[0]?.body).toEqual({
+      caption,
+      contentType: 'slides',
+      contentUrl: slides,
+      soundId: 'snd/../x',
+    });
+    expect(inf().seen('PATCH')[0]?.status).toBe(200);
+    expect(await raw('post_tk3Ls8pR4b')).toMatchObject({ caption, contentUrl: slides, soundId: 'snd/../x' });
+  });
+
+  it('sends a timezone alone (the instant stays) and a past time with a warning; "" and null clear', async () => {
+    const before = await get(TIKTOK_WITH_SOUND);
+    const zone = await callOk(server.client, 'infinipost_update_post', {
+      id: TIKTOK_WITH_SOUND,
+      timezone: 'Asia/Tokyo',
+      expected_version: before.version,
+    });
+    expect(zone.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/timezone is sent without scheduledTime/)]),
+    );
+    expect(inf().seen('PATCH')[0]?.body).toEqual({ timezone: 'Asia/Tokyo', soundId: 'snd_lofi_morning' });
+    const after = await get(TIKTOK_WITH_SOUND);
+    expect(after.scheduled_at).toBe(before.scheduled_at);
+    expect((after.fields as Record<string, unknown>).timezone).toBe('Asia/Tokyo');
+
+    const past = await callOk(server.client, 'infinipost_update_post', {
+      id: TIKTOK_WITH_SOUND,
+      scheduledTime: '2024-04-22T14:00',
+      timezone: 'America/New_York',
+      soundId: '',
+      caption: null,
+      expected_version: after.version,
+    });
+    expect((past.warnings as string[]).join(' ')).toMatch(/is in the past/);
+    expect(inf().seen('PATCH')[1]).toMatchObject({
+      status: 200,
+      body: { scheduledTime: '2024-04-22T14:00', timezone: 'America/New_York', caption: '' },
+    });
+    expect(await raw(TIKTOK_WITH_SOUND)).toMatchObject({
+      scheduledTime: '2024-04-22T18:00:00Z',
+      soundId: null,
+      caption: '',
+    });
   });
 });

@@ -141,18 +141,6 @@ describe('Partoo reads', () => {
     }
     expect(partoo().requests).toHaveLength(0);
   });
-
-  it('explains a 405 on GET /posts/{id} as unsupported and points to partoo_list_posts', async () => {
-    partoo().inject({
-      method: 'GET',
-      path: '/posts/3401',
-      status: 405,
-      body: { errors: { json: 'Method not allowed' } },
-    });
-    const err = toolError(await call('partoo_get_post', { id: '3401' }));
-    expect(err.code).toBe('provider_error');
-    expect(err.message).toMatch(/not supported by this Partoo API.*partoo_list_posts/);
-  });
 });
 
 describe('Partoo updates', () => {
@@ -205,22 +193,14 @@ describe('Partoo updates', () => {
     expect(partoo().seen('PUT')[1]?.body).toEqual({ schedule_time: `${year}-06-02T08:30:00` });
   });
 
-  it('refuses a schedule_time under 2 hours ahead before any request, naming the earliest allowed time', async () => {
+  it('refuses a schedule_time under 2 hours ahead before any PUT, naming the earliest allowed time', async () => {
     const soon = new Date(Date.now() + 90 * 60_000).toISOString().slice(0, 19);
-    const err = toolError(
-      await call('partoo_update_post', { id: '3406', schedule_time: soon, expected_version: 'v' }),
-    );
+    const err = toolError(await update('3406', { schedule_time: soon }));
     expect(err).toMatchObject({ code: 'invalid_input', field: 'schedule_time' });
     expect(err.message).toMatch(
-      /at least 2 hours ahead.*earliest allowed now is \d{4}-\d\d-\d\dT\d\d:\d\d:00 UTC/,
+      /at least 2 hours after the request.*earliest allowed now is \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC/,
     );
-    const margin = new Date(Date.now() + 2 * 3_600_000 + 60_000).toISOString();
-    expect(
-      toolError(
-        await call('partoo_update_post', { id: '3406', schedule_time: margin, expected_version: 'v' }),
-      ).field,
-    ).toBe('schedule_time');
-    expect(partoo().requests).toHaveLength(0);
+    expect(partoo().seen('PUT')).toHaveLength(0);
   });
 
   it.each([
@@ -228,14 +208,7 @@ describe('Partoo updates', () => {
       'link with both keys',
       { link: { use_business_url: true, custom_url: 'https://example.com' } },
       'link',
-      /exactly one/,
-    ],
-    ['an empty link', { link: {} }, 'link', /exactly one/],
-    [
-      '11 images',
-      { image_url: Array.from({ length: 11 }, (_, i) => `https://cdn.example.com/${i}.jpg`) },
-      'image_url',
-      /./,
+      /can only have one of/,
     ],
     ['an unknown cta_type', { cta_type: 'buy_now' }, 'cta_type', /book/],
     [
@@ -245,7 +218,6 @@ describe('Partoo updates', () => {
       /business's timezone, without Z or offset/,
     ],
     ['a schedule_time that is not a time', { schedule_time: 'next friday' }, 'schedule_time', /UTC time/],
-    ['a summary over 10000 characters', { summary: 'x'.repeat(10001) }, 'summary', /at most 10000/],
     ['a field the update does not take', { post_type: 'event' }, 'post_type', /unknown field/],
   ])(
     'rejects %s as invalid_input naming the field, with no request sent',
@@ -266,11 +238,11 @@ describe('Partoo updates', () => {
     expect(partoo().seen('PUT')).toHaveLength(0);
   });
 
-  it('refuses an end_at before start_at without sending the update', async () => {
-    const err = toolError(
-      await update('3402', { start_at: '2050-01-02T09:00:00', end_at: '2050-01-01T09:00:00' }),
-    );
-    expect(err).toMatchObject({ code: 'invalid_input', field: 'end_at' });
+  it('refuses 11 images for a Facebook post (documented) without sending the update', async () => {
+    const images = Array.from({ length: 11 }, (_, i) => `https://cdn.example.com/${i}.jpg`);
+    const err = toolError(await update('3401', { image_url: images }));
+    expect(err).toMatchObject({ code: 'invalid_input', field: 'image_url' });
+    expect(err.message).toMatch(/at most 10 images on facebook/);
     expect(partoo().seen('PUT')).toHaveLength(0);
   });
 
@@ -288,15 +260,19 @@ describe('Partoo updates', () => {
     expect(partoo().seen('PUT')).toHaveLength(0);
   });
 
-  it('asks to confirm an edit that publishes a draft (BM key), which the emulator then does', async () => {
-    const fields = { summary: 'Spring menu: rhubarb tarts and strawberry choux.' };
-    const asked = toolError(await update('3409', fields));
-    expect(asked.code).toBe('confirmation_required');
-    expect(asked.message).toMatch(/^Publish this draft needs confirmation/);
+  it('asks for confirmation before an edit of a draft, which a BM key publishes, then the emulator does', async () => {
+    const before = await get('3409');
+    const args = {
+      id: '3409',
+      summary: 'Spring menu: rhubarb tarts and strawberry choux.',
+      expected_version: before.version,
+    };
+    const first = toolError(await call('partoo_update_post', args));
+    expect(first.code).toBe('confirmation_required');
+    expect(first.message).toMatch(/^Publish this draft/);
     expect(partoo().seen('PUT')).toHaveLength(0);
-    const result = await updateOk('3409', { ...fields, confirm_token: asked.confirm_token });
-    expect((result.warnings as string[]).join(' ')).toMatch(/draft.*publishes it/);
-    expect(result.confirmation).toEqual({ status: 'confirmed', by: 'token' });
+    const done = await callOk(server.client, 'partoo_update_post', { ...args, confirm_token: first.confirm_token });
+    expect(done.confirmation).toEqual({ status: 'confirmed', by: 'token' });
     await eventually(async () => (await get('3409')).status === 'published');
   });
 
@@ -311,7 +287,11 @@ describe('Partoo updates', () => {
   });
 
   it('passes on the singular `error` body of a 400 as invalid_input naming the field', async () => {
-    // The API does not return start_at, so only Partoo can see that this end_at precedes the event's start.
+    partoo().inject({
+      method: 'PUT',
+      status: 400,
+      body: { error: { json: { end_at: ['End date must be after start date.'] } } },
+    });
     const err = toolError(await update('3402', { end_at: localAt(10, 17) }));
     expect(err).toMatchObject({ code: 'invalid_input', provider_status: 400 });
     expect(err.message).toContain('end_at: End date must be after start date.');
@@ -340,7 +320,7 @@ describe('Partoo updates', () => {
     expect(denied.message).toContain('Operation not allowed');
     const missing = toolError(await call('partoo_get_post', { id: '999999' }));
     expect(missing.code).toBe('not_found');
-    expect(missing.message).toContain('Resource not found');
+    expect(missing.message).toMatch(/^Partoo post 999999 not found/);
   });
 
   it('maps a 429 with Retry-After to rate_limited with retry_after_s', async () => {
@@ -390,7 +370,9 @@ describe('Partoo delete', () => {
       link: { before: { custom_url: 'https://boulangerie-martin.example/oberkampf/order' }, after: null },
       cta_type: { before: 'order', after: null },
     });
-    expect(Object.keys(done.diff as object)).toHaveLength(10);
+    // Only fields that had a value: a null → null line would say nothing changed.
+    expect(Object.keys(done.diff as object).sort()).toEqual(['cta_type', 'image_url', 'link', 'summary']);
+    expect(done.changed_fields).toEqual(Object.keys(done.diff as object));
     expect(
       partoo()
         .seen('DELETE')
@@ -414,5 +396,200 @@ describe('Partoo delete', () => {
       ]),
     );
     expect(tools.some((t) => t.name === 'partoo_unpublish_post')).toBe(false);
+  });
+});
+
+describe('Partoo fidelity (issue 12)', () => {
+  it('shows every value update_post takes in get_post as fields, declared, and a write-back changes nothing', async () => {
+    const post = await get('3403');
+    const fields = post.fields as Record<string, unknown>;
+    expect(fields).toEqual({
+      image_url: ['https://cdn.boulangerie-martin.example/posts/3403.jpg'],
+      cta_type: 'shop',
+      link: { custom_url: 'https://boulangerie-martin.example/offers' },
+      schedule_time: null,
+      coupon_code: 'CROISSANT20',
+      offer_terms: 'Weekdays 14:00-18:00, in store only.',
+      post_type: 'offer',
+      business_id: '5409c35a97bbc544d8e26737',
+      expiration_time: null,
+      validation_time: null,
+    });
+    const { tools } = await server.client.listTools();
+    const schema = tools.find((t) => t.name === 'partoo_get_post')?.outputSchema as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(schema.properties.fields?.properties ?? {})).toEqual(
+      expect.arrayContaining([...Object.keys(fields), 'title', 'start_at', 'end_at']),
+    );
+    const { post_type: _t, business_id: _b, expiration_time: _e, validation_time: _v, ...writable } = fields;
+    const result = await updateOk('3403', {
+      ...Object.fromEntries(Object.entries(writable).filter(([, v]) => v !== null)),
+      summary: post.body,
+    });
+    expect(result.changed_fields).toEqual([]);
+    expect(partoo().seen('PUT')).toHaveLength(0);
+    // A draft shows when it expires; a scheduled post's list row shows when it goes out.
+    expect((await get('3409')).fields).toMatchObject({
+      expiration_time: expect.stringMatching(/Z$/),
+    });
+    const rows = (await callOk(server.client, 'partoo_list_posts', { per_page: 100 })).posts as Record<
+      string,
+      unknown
+    >[];
+    expect(rows.find((r) => r.id === '3406')?.scheduled_at).toBe((await get('3406')).scheduled_at);
+  });
+
+  it('sends values we used to refuse and the emulator, which follows the docs, accepts them', async () => {
+    const long = {
+      title: 'T'.repeat(400),
+      coupon_code: 'C'.repeat(150),
+      offer_terms: 'Terms. '.repeat(1000),
+      link: { custom_url: 'www.boulangerie-martin.example' },
+    };
+    const result = await updateOk('3403', { ...long, wait_for_apply: true });
+    expect(result.applied).toBe('sync');
+    const put = partoo().seen('PUT')[0];
+    expect(put).toMatchObject({ status: 200, body: long });
+    expect((await get('3403')).fields).toMatchObject({
+      coupon_code: long.coupon_code,
+      offer_terms: long.offer_terms,
+      link: { custom_url: 'www.boulangerie-martin.example' },
+    });
+
+    // "" clears the offer code and terms; an empty summary is a warning, not a refusal.
+    const cleared = await updateOk('3403', {
+      coupon_code: null,
+      offer_terms: '',
+      summary: '',
+      wait_for_apply: true,
+    });
+    expect(cleared.applied).toBe('sync');
+    expect((cleared.warnings as string[]).join(' ')).toMatch(/summary is empty/);
+    expect(partoo().seen('PUT').at(-1)?.body).toEqual({ coupon_code: '', offer_terms: '', summary: '' });
+    expect((await get('3403')).fields).toMatchObject({ coupon_code: null, offer_terms: null });
+    // Clearing what is already empty is no change: nothing is sent.
+    expect((await updateOk('3403', { coupon_code: '', offer_terms: null })).changed_fields).toEqual([]);
+
+    // use_business_url:false and an empty link are not "both"; 11 images are fine on a Google-only post.
+    const images = Array.from({ length: 11 }, (_, i) => `https://cdn.example.com/${i}.jpg`);
+    await updateOk('3402', { link: { use_business_url: false }, image_url: images });
+    expect(partoo().seen('PUT').at(-1)).toMatchObject({ status: 200 });
+    await updateOk('3411', { link: {}, image_url: null, wait_for_apply: true });
+    expect(partoo().seen('PUT').at(-1)).toMatchObject({ status: 200, body: { link: {}, image_url: [] } });
+    expect((await get('3411')).fields).toMatchObject({ link: null, image_url: null });
+    expect((await updateOk('3411', { image_url: [] })).changed_fields).toEqual([]);
+  });
+
+  it('warns, not refuses, an end_at before start_at, which the emulator accepts', async () => {
+    const result = await updateOk('3402', {
+      start_at: '2050-01-02T09:00:00',
+      end_at: '2050-01-01T09:00:00',
+    });
+    expect((result.warnings as string[]).join(' ')).toMatch(/end_at .* is not after start_at/);
+    expect(partoo().seen('PUT')[0]).toMatchObject({
+      status: 200,
+      body: { start_at: '2050-01-02T09:00:00', end_at: '2050-01-01T09:00:00' },
+    });
+  });
+
+  it("sends a schedule_time just over 2 hours ahead (no margin of ours) and explains Partoo's own refusal", async () => {
+    const justOver = new Date(Date.now() + 2 * 3_600_000 + 60_000).toISOString().slice(0, 19);
+    await updateOk('3406', { schedule_time: justOver });
+    expect(partoo().seen('PUT')[0]).toMatchObject({ status: 200, body: { schedule_time: justOver } });
+
+    partoo().inject({
+      method: 'PUT',
+      status: 400,
+      body: {
+        error: {
+          json: { schedule_time: ['Schedule time must be at least 2 hours after the current time.'] },
+        },
+      },
+    });
+    const later = new Date(Date.now() + 2 * 3_600_000 + 120_000).toISOString().slice(0, 19);
+    const err = toolError(await update('3406', { schedule_time: later }));
+    expect(err).toMatchObject({ code: 'invalid_input', field: 'schedule_time', provider_status: 400 });
+    expect(err.message).toMatch(/Partoo refused schedule_time.*at least 2 hours/);
+    expect(err.hint).toMatch(/Partoo's clock.*later time/);
+  });
+
+  it('publishes a draft as it is: previewed with dry_run, confirm-gated, then PUT {} publishes it', async () => {
+    const before = await get('3409');
+    const args = { id: '3409', publish: true, expected_version: before.version };
+    const preview = await callOk(server.client, 'partoo_update_post', { ...args, dry_run: true });
+    expect(preview).toMatchObject({
+      dry_run: true,
+      changed_fields: ['publish'],
+      request: { method: 'PUT', body: {} },
+    });
+    const first = toolError(await call('partoo_update_post', args));
+    expect(first).toMatchObject({ code: 'confirmation_required' });
+    expect(first.message).toMatch(/^Publish this draft/);
+    expect(partoo().seen('PUT')).toHaveLength(0);
+    const done = await callOk(server.client, 'partoo_update_post', {
+      ...args,
+      confirm_token: first.confirm_token,
+      wait_for_apply: true,
+    });
+    expect(done).toMatchObject({ applied: 'sync', changed_fields: ['publish'] });
+    expect(partoo().seen('PUT')[0]?.body).toEqual({});
+    expect((done.post as { status: string }).status).toBe('published');
+
+    // Partoo has no way back to draft: a revert of the publish says so instead of sending anything.
+    const revert = toolError(
+      await call('revert_post', {
+        journal_id: done.journal_id,
+        expected_version: (await get('3409')).version,
+      }),
+    );
+    expect(revert).toMatchObject({ code: 'not_editable' });
+    expect(revert.message).toMatch(/publish.*cannot turn a published post back into a draft/);
+    expect(partoo().seen('PUT')).toHaveLength(1);
+
+    const notDraft = toolError(await update('3401', { publish: true }));
+    expect(notDraft).toMatchObject({ code: 'invalid_input', field: 'publish' });
+    expect(notDraft.message).toMatch(/only a draft.*published/);
+  });
+
+  it.each([404, 405])(
+    'reads and writes through the list when GET /posts/{id} answers %i, and says so',
+    async (status) => {
+      partoo().inject({
+        method: 'GET',
+        path: /\/posts\/\d+$/,
+        status,
+        times: 20,
+        body: { errors: { json: status === 404 ? 'Resource not found' : 'Method not allowed' } },
+      });
+      const post = await get('3401');
+      expect(post).toMatchObject({ id: '3401', status: 'published' });
+      expect(post.warnings).toEqual([
+        expect.stringMatching(new RegExp(`answered HTTP ${status}.*through the list`)),
+      ]);
+      expect(
+        partoo()
+          .seen('GET')
+          .map((r) => r.path),
+      ).toEqual(['/v2/posts/3401', '/v2/posts']);
+      const result = await callOk(server.client, 'partoo_update_post', {
+        id: '3401',
+        summary: 'Croissants from 6:30.',
+        expected_version: post.version,
+      });
+      expect((result.warnings as string[])[0]).toMatch(/through the list/);
+      expect(partoo().seen('PUT')[0]).toMatchObject({ status: 200, path: '/v2/posts/3401' });
+    },
+  );
+
+  it('says a missing post is not found in plain words, not "json: Resource not found"', async () => {
+    const before = await get('3401');
+    partoo().inject({ method: 'PUT', status: 404, body: { errors: { json: 'Resource not found' } } });
+    const err = toolError(
+      await call('partoo_update_post', { id: '3401', summary: 'x', expected_version: before.version }),
+    );
+    expect(err).toMatchObject({ code: 'not_found', provider_status: 404 });
+    expect(err.message).toBe('Partoo post 3401 not found (HTTP 404).');
+    expect(err.hint).toMatch(/deleted/);
   });
 });

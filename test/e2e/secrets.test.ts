@@ -41,11 +41,16 @@ const defaults: Record<string, string> = Object.assign(
   {},
   ...EMULATORS.map((spec) => spec.env(`http://127.0.0.1:1/${spec.id}`)),
 );
-/** Credentials the sandbox accepts (it maps them to its defaults). */
+/** Characters that read differently once serialized: JSON escapes them, URLs encode them (issue 11). */
+const AWKWARD = '"q\\z';
+/** Credentials the sandbox accepts (it maps them to its defaults); two of them hold `"` and `\`. */
 const good = Object.fromEntries(
   Object.entries(defaults)
     .filter(([k]) => secretNames.has(k))
-    .map(([k, v]) => [k, lookalike(v)]),
+    .map(([k, v]) => [
+      k,
+      k === 'REBELMOUSE_API_KEY' || k === 'BUTTERCMS_WRITE_TOKEN' ? lookalike(v) + AWKWARD : lookalike(v),
+    ]),
 );
 /** Credentials no emulator accepts: every provider call fails with auth_failed. */
 const bad = Object.fromEntries(Object.entries(good).map(([k, v]) => [k, lookalike(v)]));
@@ -108,7 +113,15 @@ function filesUnder(dir: string): string[] {
 }
 
 function leaks(text: string): string[] {
-  const needles = SECRETS.flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]);
+  const json = (s: string) => JSON.stringify(s).slice(1, -1);
+  const needles = SECRETS.flatMap((s) => [
+    s,
+    json(s),
+    json(json(s)),
+    json(json(json(s))), // a tool result's text, itself serialized into `outputs`
+    encodeURIComponent(s),
+    Buffer.from(s).toString('base64'),
+  ]);
   return needles.filter((n) => text.includes(n));
 }
 
@@ -154,6 +167,9 @@ describe('credentials never appear in results, logs or the journal', () => {
         const known = [...Object.values(good), CONFIRM_SECRET].join(' ');
         emulator.inject({ status, body: { detail: `rejected ${known}`, echo: good } });
         await run(client, `${provider}_get_post`, { id });
+        // A body no provider's error parser knows: its JSON text (where `"` and `\` are escaped) is quoted.
+        emulator.inject({ status, body: [`rejected ${known}`, good] });
+        await run(client, `${provider}_get_post`, { id });
       }
       emulator.reset();
     }
@@ -198,5 +214,7 @@ describe('credentials never appear in results, logs or the journal', () => {
       journal: journals.join('\n'),
     };
     for (const [place, text] of Object.entries(places)) expect(leaks(text), place).toEqual([]);
+    // The awkward credentials were really in play (so the check above could have found them).
+    expect(SECRETS.filter((s) => s.includes(AWKWARD)).length).toBeGreaterThanOrEqual(2);
   });
 });

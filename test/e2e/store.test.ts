@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,6 +18,7 @@ import {
   SERVER_ENTRY,
   startHttpServer,
   startTestSandbox,
+  tempDataDir,
   toolError,
 } from '../helpers/harness.js';
 import { admin, createTestStore, storeKinds, type TestStore } from '../helpers/stores.js';
@@ -245,6 +246,36 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
     }
   });
 
+  it('imports a 0.1 journal.jsonl on first start, lists it in post_history and renames the file aside', async () => {
+    const dataDir = tempDataDir();
+    const legacy = {
+      journal_id: 'j_mbx2k1a0_3f9a1c2b7d',
+      at: '2026-11-30T10:00:00.000Z',
+      provider: 'flowcms',
+      post_id: 'post_legacy',
+      tool: 'flowcms_update_post',
+      version_before: 'v-old',
+      before: { title: 'From 0.1' },
+      after: { title: 'Edited in 0.1' },
+      request: { method: 'PUT', path: '/v1/content/posts/post_legacy' },
+      title_before: 'From 0.1',
+    };
+    writeFileSync(
+      join(dataDir, 'journal.jsonl'),
+      `${JSON.stringify(legacy)}\n${JSON.stringify({ journal_id: legacy.journal_id, outcome: 'applied' })}\n`,
+    );
+    const run = await cliCall(env({ POST_EDITOR_DATA_DIR: dataDir }), 'post_history', {
+      post_id: 'post_legacy',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.json.entries).toEqual([
+      expect.objectContaining({ journal_id: legacy.journal_id, before: legacy.before, outcome: 'applied' }),
+    ]);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('journal.jsonl'))).toEqual([
+      expect.stringMatching(/^journal\.jsonl\.imported-/),
+    ]);
+  });
+
   it.runIf(kind === 'postgres')(
     'sends nothing when the database connection drops before the pre-image is stored',
     async () => {
@@ -284,6 +315,41 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
       }
     },
   );
+
+  it.runIf(kind === 'postgres')('sends nothing when the database turns read-only', async () => {
+    const name = new URL(backing.url!).pathname.slice(1);
+    const server = await connectStdio(env());
+    try {
+      const c = server.client;
+      const version = (await callOk(c, 'flowcms_get_post', { id: ID })).version;
+      // New sessions start read-only; the server's current ones are cut so it must open new ones.
+      await admin(`ALTER DATABASE ${name} SET default_transaction_read_only = on`);
+      await admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      const err = toolError(
+        await call(c, 'flowcms_update_post', { id: ID, title: 'Never sent', expected_version: version }),
+      );
+      expect(err.code).toBe('provider_error');
+      expect(err.message).toMatch(/could not be stored.*read-only transaction.*nothing was sent/);
+      expect(flow().seen('PUT')).toHaveLength(0);
+    } finally {
+      await admin(`ALTER DATABASE ${name} RESET default_transaction_read_only`);
+      await server.close();
+    }
+  });
+
+  it('a store that cannot be opened stops start-up with one line naming the variable, no secret in it', async () => {
+    const bad: Record<string, string> =
+      kind === 'postgres'
+        ? { POST_EDITOR_DATABASE_URL: 'postgres://editor:hunter2-db-secret@127.0.0.1:1/none' }
+        : { POST_EDITOR_DATA_DIR: '/dev/null/journal' };
+    const run = await cliCall(baseEnv({ ...sandbox.env, ...bad }), 'post_history', {});
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const variable = kind === 'postgres' ? 'POST_EDITOR_DATABASE_URL' : 'POST_EDITOR_DATA_DIR';
+    expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable}: the journal .*cannot be opened`));
+    expect(run.stderr).not.toContain('hunter2-db-secret');
+  });
 
   it.runIf(kind === 'sqlite' && process.getuid?.() === 0)(
     'with a read-only journal file, reads work and every write is refused before anything is sent',

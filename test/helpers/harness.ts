@@ -26,7 +26,14 @@ export function baseEnv(extra: Record<string, string> = {}): Record<string, stri
   const keep = ['PATH', 'HOME', 'SYSTEMROOT', 'TMPDIR', 'TEMP', 'TMP'];
   const env: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
-  return { ...env, LOG_LEVEL: 'warn', POST_EDITOR_DATA_DIR: tempDataDir(), ...extra };
+  // An empty config directory: a developer's ~/.config/post-editor-mcp/.env must not reach the tests.
+  return {
+    ...env,
+    LOG_LEVEL: 'warn',
+    POST_EDITOR_DATA_DIR: tempDataDir(),
+    XDG_CONFIG_HOME: tempDataDir(),
+    ...extra,
+  };
 }
 
 export interface StdioServer {

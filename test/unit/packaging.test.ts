@@ -1,11 +1,21 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { pruneNativeBuilds } from '../../tools/mcpb-stage.js';
 import { PROVIDERS } from '../../src/providers/index.js';
-import type { mcpbManifest, serverJson } from '../../tools/packaging.js';
-import { packagedVars, packagingFiles, ROOT, SERVER_SCHEMA, smitheryConfig } from '../../tools/packaging.js';
+import type { serverJson } from '../../tools/packaging.js';
+import {
+  mcpbManifest,
+  packagedVars,
+  packagingFiles,
+  ROOT,
+  SERVER_SCHEMA,
+  smitheryConfig,
+} from '../../tools/packaging.js';
 
 const read = (name: string) => readFileSync(join(ROOT, name), 'utf8');
 const pkg = JSON.parse(read('package.json')) as {
@@ -128,9 +138,69 @@ describe('packaging files', () => {
     expect(docker).toMatch(/^USER node$/m);
     expect(docker.indexOf('USER node')).toBeLessThan(docker.indexOf('CMD ['));
     expect(docker).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
-    expect(docker).toContain('CMD ["node", "dist/index.js", "--http", "--host", "0.0.0.0"');
+    expect(docker).toContain('CMD ["node", "dist/index.js", "--http", "--host", "0.0.0.0"]');
     const ignore = read('.dockerignore').split('\n');
     expect(ignore).toEqual(expect.arrayContaining(['.env', 'node_modules', '.git']));
+  });
+
+  it('Dockerfile: the `# syntax=` line comes first (BuildKit ignores it anywhere else)', () => {
+    expect(read('Dockerfile').split('\n')[0]).toMatch(/^# syntax=docker\/dockerfile:1$/);
+  });
+
+  it('Dockerfile: CMD and HEALTHCHECK take the port from MCP_HTTP_PORT, none is hard-coded', () => {
+    const docker = read('Dockerfile');
+    const cmd = /^CMD (\[.*\])$/m.exec(docker)![1]!;
+    const health = /^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(docker)![1]!;
+    for (const line of [cmd, health]) expect(line).not.toMatch(/\b3000\b/);
+    expect(JSON.parse(cmd)).not.toContain('--port');
+    expect(health).toContain('process.env.MCP_HTTP_PORT');
+    expect(docker).toMatch(/^ENV [^]*MCP_HTTP_PORT=3000/m);
+  });
+
+  it("the image's CMD listens on MCP_HTTP_PORT and its HEALTHCHECK command passes against it", async () => {
+    const docker = read('Dockerfile');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(docker)![1]!) as string[];
+    const health = JSON.parse(/^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(docker)![1]!) as string[];
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      MCP_HTTP_PORT: String(port),
+      MCP_HTTP_TOKEN: 'docker-test-token-0123456789',
+      POST_EDITOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'pe-docker-')),
+    };
+    const server = spawn(process.execPath, [join(ROOT, cmd[1]!), ...cmd.slice(2), '--sandbox'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        server.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+          if (stderr.includes('"msg":"listening"')) resolve();
+        });
+        server.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      expect(stderr).toContain(`"url":"http://0.0.0.0:${port}/mcp"`);
+      const check = await new Promise<number | null>((resolve) => {
+        execFile(
+          health[0] === 'node' ? process.execPath : health[0]!,
+          health.slice(1),
+          { env, timeout: 10_000 },
+          (err) => resolve(err ? Number(err.code ?? 1) : 0),
+        );
+      });
+      expect(check).toBe(0);
+    } finally {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it("the image's command refuses to serve on 0.0.0.0 without MCP_HTTP_TOKEN", async () => {
@@ -149,6 +219,18 @@ describe('packaging files', () => {
 });
 
 describe('npm package', () => {
+  it('names its repository, homepage and issue tracker (the same repository the manifests use)', () => {
+    const meta = JSON.parse(read('package.json')) as {
+      repository: { type: string; url: string };
+      homepage: string;
+      bugs: { url: string };
+    };
+    const repo = (mcpbManifest() as { repository: { url: string } }).repository.url;
+    expect(meta.repository).toEqual({ type: 'git', url: `git+${repo}.git` });
+    expect(meta.homepage).toBe(`${repo}#readme`);
+    expect(meta.bugs.url).toBe(`${repo}/issues`);
+  });
+
   it('contains only what is needed to run: compiled JavaScript, README, LICENSE, package.json', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: ROOT,
@@ -184,5 +266,42 @@ describe('configuration from installers', () => {
       PROVIDERS,
     );
     expect(config.providers.map((p) => p.provider.id)).toEqual(['buttercms']);
+  });
+});
+
+describe('.mcpb staging: native builds', () => {
+  it('keeps the compiled addon and drops what node-gyp leaves beside it', () => {
+    const nm = join(mkdtempSync(join(tmpdir(), 'pe-prune-')), 'node_modules');
+    const touch = (path: string) => {
+      mkdirSync(join(nm, path, '..'), { recursive: true });
+      writeFileSync(join(nm, path), 'x');
+    };
+    touch('native-db/binding.gyp');
+    touch('native-db/lib/index.js');
+    touch('native-db/build/Makefile');
+    touch('native-db/build/config.gypi');
+    touch('native-db/build/Release/native_db.node');
+    touch('native-db/build/Release/obj.target/native_db/src/db.o');
+    touch('native-db/build/Release/sqlite3.a');
+    touch('@scope/other/binding.gyp');
+    touch('@scope/other/build/Release/other.node');
+    touch('@scope/other/build/Release/.deps/x.d');
+    touch('plain/build/Makefile'); // no binding.gyp: not a node-gyp build, left alone
+    pruneNativeBuilds(nm);
+    const left = (path: string) => existsSync(join(nm, path));
+    expect(left('native-db/build/Release/native_db.node')).toBe(true);
+    expect(left('native-db/lib/index.js')).toBe(true);
+    expect(left('native-db/binding.gyp')).toBe(true);
+    expect(left('@scope/other/build/Release/other.node')).toBe(true);
+    expect(left('plain/build/Makefile')).toBe(true);
+    for (const gone of [
+      'native-db/build/Makefile',
+      'native-db/build/config.gypi',
+      'native-db/build/Release/obj.target',
+      'native-db/build/Release/sqlite3.a',
+      '@scope/other/build/Release/.deps',
+    ]) {
+      expect(left(gone), gone).toBe(false);
+    }
   });
 });

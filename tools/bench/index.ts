@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runContext } from './context.js';
 import { ENTRY, machine, printTable, writeResult, type BenchOptions, type Verdict } from './lib.js';
+import { runJournal } from './journal.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
 import { runSideBySide } from './sidebyside.js';
@@ -11,13 +12,16 @@ const BENCHES = {
   sides: runSideBySide,
   overhead: runOverhead,
   memory: runMemory,
+  journal: runJournal,
 } satisfies Record<string, (o: BenchOptions) => Promise<{ data: unknown; verdicts: Verdict[] }>>;
 
 const USAGE = `npm run bench [-- [--quick] [--update] [${Object.keys(BENCHES).join('|')} ...]]
   --quick    smaller N / shorter runs (about a minute in all)
   --update   (context) record the current tools/list cost as the budget
   env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
-       BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info)`;
+       BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info),
+       BENCH_JOURNAL_ENTRIES (100000), BENCH_JOURNAL_BYTES (10000), BENCH_JOURNAL_CALLS (1000),
+       BENCH_DATABASE_URL (journal on PostgreSQL too; default POST_EDITOR_TEST_DATABASE_URL)`;
 
 // The SDK's HTTP client passes one AbortSignal to every fetch, and undici warns once it holds many
 // listeners (they are released by GC). That is the benchmark client's noise, not the server's: say it once.

@@ -1,3 +1,4 @@
+import { invalidInput } from '../../core/errors.js';
 import { canonicalJson } from '../../core/post.js';
 import { diffFields } from '../../core/safety.js';
 import {
@@ -10,7 +11,13 @@ import {
 } from '../../pipeline/client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { editableButterFields, normalizeButterPost, summarizeButterPost } from './normalize.js';
-import { butterListInput, butterPostSchema, type ButterListArgs, type ButterUpdateArgs } from './schemas.js';
+import {
+  butterListInput,
+  butterPostSchema,
+  butterSlugify,
+  type ButterListArgs,
+  type ButterUpdateArgs,
+} from './schemas.js';
 
 export interface ButterSettings {
   baseUrl: string;
@@ -40,6 +47,8 @@ export function createButterApi(
   });
   // The trailing slash is mandatory: without it ButterCMS redirects, and a redirected PATCH can lose its body.
   const postPath = (slug: string) => `/posts/${encodeURIComponent(slug)}/`;
+  // The remote image URLs an upload_images_to_media_library write should replace, per plan.
+  const uploads = new WeakMap<WritePlan, string[]>();
 
   const api: PostApi<ButterListArgs, ButterUpdateArgs> = {
     async get(id, ctx) {
@@ -78,25 +87,55 @@ export function createButterApi(
     },
 
     planUpdate(current, changes) {
-      const fields = Object.fromEntries(Object.entries(changes).filter(([k]) => !WRITE_FLAGS.has(k)));
+      const given = changes as Record<string, unknown>;
+      const fields = Object.fromEntries(Object.entries(given).filter(([k]) => !WRITE_FLAGS.has(k)));
+      // The slug ButterCMS will store (it slugifies the input): the diff, the new id and the wait compare that.
+      const slug = changes.slug === undefined ? undefined : butterSlugify(changes.slug);
+      if (slug !== undefined) fields.slug = slug;
       const diff = diffFields(current.editable, fields);
+      // "scheduled" status will be ignored (api-docs): accepted only as the value already held (a write-back).
+      if (diff.status?.after === 'scheduled') {
+        throw invalidInput(
+          'status',
+          'ButterCMS ignores status "scheduled" on update, so it cannot be set here; schedule in the ButterCMS dashboard',
+          '"draft"',
+        );
+      }
+      if (diff.author && sameAuthor(current.editable.author, changes.author)) delete diff.author;
       const body: Record<string, unknown> = {};
-      for (const field of Object.keys(diff)) body[field] = (changes as Record<string, unknown>)[field];
+      for (const field of Object.keys(diff)) body[field] = given[field];
+      const warnings: string[] = [];
+      const onlyUpload = Object.keys(diff).length === 0 && changes.upload_images_to_media_library === true;
+      if (onlyUpload) {
+        // "any image URLs in the body property will be uploaded": re-send the current body with the flag.
+        body.body = current.editable.body ?? '';
+        diff.upload_images_to_media_library = { before: null, after: true };
+        if (remoteImages(String(body.body)).length === 0)
+          warnings.push('The body has no remote image URLs: ButterCMS has nothing to copy.');
+      }
       if (Object.keys(diff).length && changes.upload_images_to_media_library !== undefined) {
         body.upload_images_to_media_library = changes.upload_images_to_media_library;
       }
-      const warnings: string[] = [];
-      if (diff.slug)
-        warnings.push(`The slug changes to "${String(changes.slug)}": use it as id from now on.`);
-      if (diff.featured_image)
+      if (diff.slug) {
+        const note = slug !== changes.slug ? ` (ButterCMS slugifies "${String(changes.slug)}")` : '';
+        warnings.push(`The slug becomes "${slug}"${note}: use it as id from now on; old links may break.`);
+      }
+      if (diff.featured_image && changes.featured_image)
         warnings.push('ButterCMS copies featured_image to its media library; the stored URL will differ.');
-      return writePlan(
+      if (diff.author && !hasAuthorKey(changes.author))
+        warnings.push(
+          'author has no slug or email: ButterCMS documents finding an existing author by those; another shape may be ignored or refused.',
+        );
+      const plan = writePlan(
         current,
         { method: 'PATCH', path: postPath(current.post.id), body },
         diff,
         warnings,
-        changes.slug,
+        slug,
       );
+      if (body.upload_images_to_media_library === true)
+        uploads.set(plan, remoteImages(typeof body.body === 'string' ? body.body : ''));
+      return plan;
     },
 
     planRemoval(current) {
@@ -113,10 +152,22 @@ export function createButterApi(
     urlOf: (request) => client.urlOf(request),
 
     isApplied(fresh, plan) {
+      // A media-library copy shows as the body's remote image URLs replaced by library ones.
+      const copied = uploads.get(plan);
+      if (
+        copied &&
+        copied.some((url) =>
+          (typeof fresh.editable.body === 'string' ? fresh.editable.body : '').includes(url),
+        )
+      )
+        return false;
       return Object.entries(plan.diff).every(
         ([field, change]) =>
           REWRITTEN.has(field) ||
-          canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after),
+          WRITE_FLAGS.has(field) ||
+          (field === 'author'
+            ? sameAuthor(fresh.editable.author, identity(change.after))
+            : canonicalJson(emptyAsNull(fresh.editable[field])) === canonicalJson(emptyAsNull(change.after))),
       );
     },
   };
@@ -150,8 +201,8 @@ function writePlan(
         return {
           post: null,
           applied: 'async',
-          warnings: [
-            ...providerWarnings,
+          warnings: providerWarnings,
+          pendingWarnings: [
             'ButterCMS accepted the change (202) and applies it in the background, usually within seconds.',
           ],
           ...(renamed && { newId: newSlug, extra: { new_id: newSlug } }),
@@ -166,6 +217,42 @@ function writePlan(
       };
     },
   };
+}
+
+/** True when a given author names the same one as the current author object (every given key matches). */
+function sameAuthor(current: unknown, given: unknown): boolean {
+  if (given === undefined) return true;
+  if (!isRecord(current) || !isRecord(given) || Object.keys(given).length === 0) return false;
+  return Object.entries(given).every(([k, v]) => canonicalJson(current[k] ?? null) === canonicalJson(v));
+}
+
+/** "" and null both mean "no value" (featured_image "" is stored as null). */
+function emptyAsNull(value: unknown): unknown {
+  return value === '' || value === undefined ? null : value;
+}
+
+/** The keys ButterCMS finds an author by (slug, email); other given keys cannot be checked after the apply. */
+function identity(author: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(author)) return undefined;
+  const keys = Object.fromEntries(Object.entries(author).filter(([k]) => k === 'slug' || k === 'email'));
+  return Object.keys(keys).length ? keys : undefined;
+}
+
+function hasAuthorKey(author: unknown): boolean {
+  return isRecord(author) && (typeof author.slug === 'string' || typeof author.email === 'string');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const IMG_SRC = /<img\b[^>]*?\ssrc=["'](https?:\/\/[^"']+)["']/gi;
+
+/** Image URLs in an HTML body that are not in ButterCMS's media library yet. */
+export function remoteImages(html: string): string[] {
+  return [...html.matchAll(IMG_SRC)]
+    .map((m) => m[1] ?? '')
+    .filter((url) => url && !/^https:\/\/cdn\.buttercms\.com\//.test(url));
 }
 
 /** ButterCMS errors are {"detail": "..."}, {"error": "..."} or {"field": ["msg", ...]}. */

@@ -1,7 +1,7 @@
 import { readBaseUrl, readSecret } from '../../core/env.js';
 import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createButterApi, type ButterSettings } from './api.js';
-import { butterListInput, butterSlug, butterUpdateInput } from './schemas.js';
+import { butterFieldsOutput, butterListInput, butterSlug, butterUpdateInput } from './schemas.js';
 
 /** ButterCMS: blog posts by slug; Read API token for reads, Write API token for writes. */
 export const buttercms: ProviderDefinition<ButterSettings, typeof butterListInput, typeof butterUpdateInput> =
@@ -14,7 +14,12 @@ export const buttercms: ProviderDefinition<ButterSettings, typeof butterListInpu
         secret: true,
         description: 'Write API token (update, unpublish); also used for reads if no read token',
       },
-      { name: 'BUTTERCMS_READ_TOKEN', secret: true, description: 'Read API token (get, list)' },
+      {
+        name: 'BUTTERCMS_READ_TOKEN',
+        secret: true,
+        description: 'Read API token (get, list)',
+        usedFor: 'read',
+      },
       { name: 'BUTTERCMS_BASE_URL', secret: false, description: 'default https://api.buttercms.com/v2' },
     ],
     readSettings(env) {
@@ -32,6 +37,7 @@ export const buttercms: ProviderDefinition<ButterSettings, typeof butterListInpu
     idSchema: butterSlug,
     listInput: butterListInput,
     updateInput: butterUpdateInput,
+    fieldsOutput: butterFieldsOutput,
     removal: {
       kind: 'unpublish',
       title: 'Unpublish a ButterCMS post',

@@ -26,6 +26,18 @@ export function normalizeButterPost(raw: ButterPost): Post {
     published_at: toIsoUtc(raw.published),
     updated_at: toIsoUtc(raw.updated),
     version: hashVersion(raw),
+    fields: {
+      title: raw.title ?? null,
+      slug: raw.slug,
+      status: raw.status ?? null,
+      author: raw.author ?? null,
+      categories: (raw.categories ?? []).map((c) => c.name),
+      featured_image: raw.featured_image ?? null,
+      featured_image_alt: raw.featured_image_alt ?? null,
+      summary: raw.summary ?? null,
+      seo_title: raw.seo_title ?? null,
+      meta_description: raw.meta_description ?? null,
+    },
   };
 }
 
@@ -36,6 +48,7 @@ export function summarizeButterPost(raw: ButterPost): PostSummary {
     title: cleanText(raw.title),
     status: STATUS[raw.status ?? ''] ?? 'unknown',
     url: raw.url ?? null,
+    scheduled_at: toIsoUtc(raw.scheduled),
     published_at: toIsoUtc(raw.published),
     updated_at: toIsoUtc(raw.updated),
   };
@@ -47,7 +60,7 @@ export function editableButterFields(raw: ButterPost): Record<string, unknown> {
     title: raw.title ?? null,
     slug: raw.slug,
     status: raw.status ?? null,
-    author: raw.author?.slug ? { slug: raw.author.slug } : null,
+    author: raw.author ?? null,
     categories: (raw.categories ?? []).map((c) => c.name),
     tags: (raw.tags ?? []).map((t) => t.name),
     featured_image: raw.featured_image ?? null,

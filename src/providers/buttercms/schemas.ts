@@ -9,7 +9,7 @@ export const butterSlug = z
   .describe('post slug (≤100; letters, digits, -, _)');
 
 const names = (what: string) =>
-  z.array(z.string().min(1).max(100)).max(50).describe(`${what} names; created if new; replaces the list`);
+  z.array(z.string()).describe(`${what} names; created if new; replaces the list`);
 
 export const butterListInput = z.strictObject({
   page: z.number().int().min(1).max(100000).optional().describe('page number, default 1'),
@@ -36,38 +36,46 @@ export const butterListInput = z.strictObject({
 export type ButterListArgs = z.output<typeof butterListInput>;
 
 export const butterUpdateInput = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional().describe('≤200 chars'),
-  slug: butterSlug.optional().describe('new slug (≤100); renaming changes the id for later calls'),
-  status: z
-    .enum(['draft', 'published'], {
+  title: z
+    .string()
+    .max(200)
+    .refine((v) => v.trim() !== '', { error: 'must not be blank ("You must specify a page title.")' })
+    .optional()
+    .describe('≤200 chars'),
+  slug: z
+    .string()
+    .max(100)
+    .refine((v) => butterSlugify(v) !== '', {
       error:
-        'must be "draft" or "published"; ButterCMS ignores status "scheduled" on update, so schedule in the ButterCMS dashboard',
+        'slugifies to nothing: ButterCMS keeps only letters, digits, "_", "-" and spaces, e.g. "spring-lineup"',
     })
     .optional()
-    .describe('draft|published ("scheduled" cannot be set via the API)'),
-  author: z
-    .union([
-      z.strictObject({ slug: z.string().min(1).max(100) }),
-      z.strictObject({ email: z.email().max(254) }),
-    ])
+    .describe('≤100; ButterCMS slugifies it ("My Post" → "my-post"), the new id'),
+  status: z
+    .enum(['draft', 'published', 'scheduled'])
     .optional()
-    .describe('existing author, by {slug} or {email}'),
+    .describe('draft|published ("scheduled" only as already set: the API ignores it)'),
+  // "any" in the docs; an object (a string could not be told from a double-encoded object, tool.ts).
+  author: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('an object; an existing author is found by {slug} or {email}'),
   categories: names('category').optional(),
   tags: names('tag').optional(),
   featured_image: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
+    .string()
+    .nullable()
     .optional()
-    .describe('image URL; always copied to the media library'),
+    .describe('image URL, copied to the media library; null or "" removes it'),
   featured_image_alt: z.string().max(250).optional().describe('≤250 chars'),
-  body: z.string().max(1_000_000).optional().describe('HTML'),
+  body: z.string().optional().describe('HTML'),
   summary: z.string().max(2000).optional().describe('plain text, ≤2000 chars'),
   seo_title: z.string().max(100).optional().describe('≤100 chars'),
-  meta_description: z.string().max(1000).optional().describe('SEO meta description (≤1000, our cap)'),
+  meta_description: z.string().optional().describe('SEO meta description'),
   upload_images_to_media_library: z
     .boolean()
     .optional()
-    .describe('true: copy image URLs in body to the media library'),
+    .describe("true: copy the body's image URLs to the media library (alone: the current body)"),
 });
 export type ButterUpdateArgs = z.output<typeof butterUpdateInput>;
 
@@ -92,3 +100,32 @@ export const butterPostSchema = z.looseObject({
   meta_description: z.string().nullish(),
 });
 export type ButterPost = z.output<typeof butterPostSchema>;
+
+/** get_post's `fields`: ButterCMS's own names (body and tags are body and tags above). */
+export const butterFieldsOutput = z.object({
+  title: z.string().nullable(),
+  slug: z.string(),
+  status: z.string().nullable(),
+  author: z.record(z.string(), z.unknown()).nullable(),
+  categories: z.array(z.string()),
+  featured_image: z.string().nullable(),
+  featured_image_alt: z.string().nullable(),
+  summary: z.string().nullable(),
+  seo_title: z.string().nullable(),
+  meta_description: z.string().nullable(),
+});
+
+/**
+ * The slug ButterCMS makes of an input ("unicode slugification", api-docs), as Django's
+ * slugify(allow_unicode=True) does it: NFKC, drop what is not a word character, space or "-",
+ * lower case, runs of spaces and "-" to one "-", "-" and "_" trimmed from the ends.
+ */
+export function butterSlugify(value: string): string {
+  return value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_\s-]/gu, '')
+    .trim()
+    .replace(/[-\s]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+}

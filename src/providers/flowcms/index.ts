@@ -1,7 +1,7 @@
 import { readBaseUrl, readSecret } from '../../core/env.js';
 import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createFlowApi, type FlowSettings } from './api.js';
-import { flowId, flowListInput, flowUpdateInput } from './schemas.js';
+import { flowFieldsOutput, flowId, flowListInput, flowUpdateInput } from './schemas.js';
 
 /** FlowCMS: specified only by its update page (the seed); get and list are inferred from unofficial pages. */
 export const flowcms: ProviderDefinition<FlowSettings, typeof flowListInput, typeof flowUpdateInput> = {
@@ -20,6 +20,7 @@ export const flowcms: ProviderDefinition<FlowSettings, typeof flowListInput, typ
   idSchema: flowId,
   listInput: flowListInput,
   updateInput: flowUpdateInput,
+  fieldsOutput: flowFieldsOutput,
   removal: {
     kind: 'unpublish',
     title: 'Unpublish a FlowCMS post',
@@ -37,6 +38,10 @@ export const flowcms: ProviderDefinition<FlowSettings, typeof flowListInput, typ
     id: 'post_a8f3k29d1',
     list: { limit: 20, status: 'published' },
     update: { title: 'Updated Article Title', tags: ['tutorial', 'cms'] },
+  },
+  refusedUpdateFields: {
+    author_id: 'read-only: the FlowCMS PUT takes title, slug, content, status, tags and published_at only.',
+    created_at: 'read-only: the FlowCMS PUT takes title, slug, content, status, tags and published_at only.',
   },
   createApi: createFlowApi,
 };

@@ -19,6 +19,7 @@ export interface FlowView {
   tags: string[];
   url: string | null;
   format: string | null;
+  author_id: string | null;
   created_at: string | null;
   updated_at: string | null;
   published_at: string | null;
@@ -55,6 +56,7 @@ export function viewOf(p: FlowPost): FlowView {
     tags: (p.tags ?? []).map((t) => (typeof t === 'string' ? t : t.name)),
     url: p.url ?? null,
     format: p.content_format ?? p.contentFormat ?? p.format ?? null,
+    author_id: idOrNull(p.author_id ?? p.authorId),
     created_at: toUtcZ(p.created_at ?? p.createdAt),
     updated_at: toUtcZ(p.updated_at ?? p.updatedAt),
     published_at: toUtcZ(p.published_at ?? p.publishedAt),
@@ -100,13 +102,25 @@ export function normalizeFlowPost(view: FlowView): Post {
     published_at: status === 'scheduled' ? null : toIsoUtc(view.published_at),
     updated_at: toIsoUtc(view.updated_at),
     version: versionOf(view),
+    fields: {
+      title: view.title,
+      slug: view.slug,
+      status: view.status,
+      published_at: view.published_at,
+      author_id: view.author_id,
+      created_at: view.created_at,
+    },
   };
+}
+
+function idOrNull(value: string | number | null | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
 }
 
 /** A list row. */
 export function summarizeFlowPost(view: FlowView): PostSummary {
-  const { id, title, status, url, published_at, updated_at } = normalizeFlowPost(view);
-  return { id, title, status, url, published_at, updated_at };
+  const { id, title, status, url, scheduled_at, published_at, updated_at } = normalizeFlowPost(view);
+  return { id, title, status, url, scheduled_at, published_at, updated_at };
 }
 
 /** Current values under the update tool's field names (the pre-image for diffs and reverts). */

@@ -3,13 +3,10 @@ import { z } from 'zod';
 // The seed says "a valid UUID v4" yet its own example id is `post_a8f3k29d1`: accept both forms, and
 // nothing that could leave the path segment ("/", "%", "?", "#", "..") (ADR 0032).
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-// "URL-friendly identifier" (seed), as its example `updated-article-title`: lowercase words joined by "-".
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-// ISO 8601 date-time with an explicit zone (Z or ±hh:mm): a zoneless time would be read differently by every server.
-const ISO_ZONED =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+// ISO 8601 date-time, with a zone (Z or ±hh:mm) or without one: the seed says only "ISO 8601 timestamp" (ADR 0033).
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))?$/;
 
-export const TAG_MAX = 50;
 export const FLOW_STATUSES = ['draft', 'published', 'archived'] as const;
 
 export const flowId = z
@@ -20,9 +17,9 @@ export const flowId = z
   })
   .describe('post id (UUID or post_…)');
 
-/** True for a real calendar date-time with a valid zone (Date.parse would roll 30 February over to March). */
-export function isZonedIsoDateTime(value: string): boolean {
-  const m = ISO_ZONED.exec(value);
+/** True for a real ISO 8601 calendar date-time, zoned or not (Date.parse would roll 30 February over to March). */
+export function isIsoDateTime(value: string): boolean {
+  const m = ISO_DATE_TIME.exec(value);
   if (!m) return false;
   const [, y, mo, d, h, mi, s = '0', , oh = '0', om = '0'] = m;
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
@@ -37,21 +34,28 @@ export function isZonedIsoDateTime(value: string): boolean {
   );
 }
 
-/** Any timestamp to `YYYY-MM-DDTHH:MM:SS[.sss]Z` (UTC), or null. */
+/** True when an ISO date-time carries Z or an offset. */
+export function hasZone(value: string): boolean {
+  return /(Z|[+-]\d{2}:\d{2})$/.test(value);
+}
+
+/** Any timestamp to `YYYY-MM-DDTHH:MM:SS[.sss]Z` (UTC), or null; a zoneless one is read as UTC, not server-local. */
 export function toUtcZ(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = typeof value === 'number' ? value * 1000 : Date.parse(value);
+  const naive = typeof value === 'string' && ISO_DATE_TIME.test(value) && !hasZone(value);
+  const ms = typeof value === 'number' ? value * 1000 : Date.parse(naive ? `${value}Z` : value);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 const publishedAt = z
   .string()
-  .refine(isZonedIsoDateTime, {
-    error:
-      'must be an ISO 8601 date-time with Z or an offset, e.g. 2025-01-15T10:30:00Z or 2025-01-15T12:30:00+02:00',
+  .refine(isIsoDateTime, {
+    error: 'must be an ISO 8601 date-time, e.g. 2025-01-15T10:30:00Z or 2025-01-15T12:30:00+02:00',
   })
-  .transform((v) => toUtcZ(v) ?? v)
-  .describe('ISO 8601 with Z or ±hh:mm (sent as UTC); a future time schedules a published post');
+  // A zoned time is sent as UTC; a zoneless one is sent as given (FlowCMS decides its zone, we warn).
+  .transform((v) => (hasZone(v) ? (toUtcZ(v) ?? v) : v))
+  .nullable()
+  .describe('ISO 8601 (Z/offset advised); future + published schedules; null clears');
 
 export const flowListInput = z.strictObject({
   page: z.number().int().min(1).max(100000).optional().describe('page number, default 1'),
@@ -70,22 +74,16 @@ export const flowListInput = z.strictObject({
 export type FlowListArgs = z.output<typeof flowListInput>;
 
 export const flowUpdateInput = z.strictObject({
-  title: z.string().trim().min(1).max(255).optional().describe('≤255 chars'),
-  slug: z
+  title: z
     .string()
     .max(255)
-    .regex(SLUG, {
-      error: 'must be lowercase letters and digits in words joined by single "-", e.g. "my-first-post"',
-    })
+    .refine((v) => v.trim() !== '', { error: 'must not be blank' })
     .optional()
-    .describe('lowercase a-z0-9 words joined by "-", ≤255'),
-  content: z.string().min(1).max(1_000_000).optional().describe('Markdown or HTML; replaces the whole body'),
+    .describe('≤255 chars'),
+  slug: z.string().min(1).optional().describe('URL-friendly identifier'),
+  content: z.string().optional().describe('Markdown or HTML; replaces the whole body'),
   status: z.enum(FLOW_STATUSES).optional().describe('draft|published|archived'),
-  tags: z
-    .array(z.string().trim().min(1).max(TAG_MAX))
-    .max(20)
-    .optional()
-    .describe(`≤20 tags, each 1-${TAG_MAX} chars; replaces the list`),
+  tags: z.array(z.string()).max(20).optional().describe('≤20 tags; replaces the list'),
   published_at: publishedAt.optional(),
 });
 export type FlowUpdateArgs = z.output<typeof flowUpdateInput>;
@@ -116,3 +114,13 @@ export const flowPostSchema = z.looseObject({
   publishedAt: time,
 });
 export type FlowPost = z.output<typeof flowPostSchema>;
+
+/** get_post's `fields`: FlowCMS's own names (content and tags are body and tags above). */
+export const flowFieldsOutput = z.object({
+  title: z.string().nullable(),
+  slug: z.string().nullable(),
+  status: z.string().nullable(),
+  published_at: z.string().nullable(),
+  author_id: z.string().nullable().describe('read-only'),
+  created_at: z.string().nullable().describe('read-only'),
+});

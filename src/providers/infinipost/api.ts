@@ -23,6 +23,7 @@ import {
   infinipostDeleteSchema,
   infinipostListInput,
   infinipostPostSchema,
+  scheduleWarnings,
   type InfinipostListArgs,
   type InfinipostPost,
   type InfinipostUpdateArgs,
@@ -77,30 +78,31 @@ export function createInfinipostApi(
     planUpdate(current, changes) {
       const warnings = editableOrThrow(current, 'edited');
       const fields: Record<string, unknown> = { ...changes };
-      // The tool's schema demands both halves of each pair; a revert may bring one, so the other is the current value.
-      for (const [a, b] of PAIRS) {
+      // "" is how an agent clears a text field; for the sound that is the documented removal (leave it out).
+      if (fields.soundId === '') fields.soundId = null;
+      if (fields.caption === '' && current.editable.caption === null) delete fields.caption;
+      // The tool's schema demands the other half where the docs require it; a revert may bring one half only.
+      if (fields.scheduledTime !== undefined && fields.timezone === undefined)
+        fields.timezone = current.editable.timezone;
+      for (const [a, b] of [['contentType', 'contentUrl'] as const, ['contentUrl', 'contentType'] as const]) {
         if (fields[a] !== undefined && fields[b] === undefined) fields[b] = current.editable[b];
-        if (fields[b] !== undefined && fields[a] === undefined) fields[a] = current.editable[a];
       }
-      const broken = checkInfinipostRules(fields, Date.now());
+      const broken = checkInfinipostRules(fields);
       if (broken) throw invalidInput(broken.field, broken.rule, broken.example);
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
+      warnings.push(...scheduleWarnings(fields, Date.now()));
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- platform is a JSON primitive from the provider
       const platform = String(current.raw.platform ?? 'unknown');
       if (typeof fields.soundId === 'string' && platform !== 'tiktok') {
-        throw invalidInput(
-          'soundId',
-          `applies to TikTok posts only; this post is on ${platform}`,
-          'omit soundId',
-        );
+        warnings.push(`soundId is "only applicable for TikTok posts"; this post is on ${platform}.`);
       }
 
       const diff = diffFields(current.editable, fields);
       const body: Record<string, unknown> = {};
       for (const field of Object.keys(diff)) if (field !== 'soundId') body[field] = fields[field];
       // Edit page: timezone is "Required if scheduledTime is provided"; contentType "Must be provided alongside contentUrl".
-      for (const [a, b] of PAIRS) {
-        if (a in body || b in body) Object.assign(body, { [a]: fields[a], [b]: fields[b] });
-      }
+      if ('scheduledTime' in body) body.timezone = fields.timezone;
+      if ('contentType' in body || 'contentUrl' in body)
+        Object.assign(body, { contentType: fields.contentType, contentUrl: fields.contentUrl });
       // ADR 0020 — edit page on soundId: "If omitted the post will have no TikTok sound attached".
       // So the current sound is re-sent unless the agent gave another or null (null = send none, the documented removal).
       const currentSound = typeof current.editable.soundId === 'string' ? current.editable.soundId : null;
@@ -120,7 +122,7 @@ export function createInfinipostApi(
         request: { method: 'PATCH', path: postPath(current.post.id), body },
         diff,
         warnings,
-        interpret: (res) => interpretUpdate(res, sound),
+        interpret: (res) => interpretUpdate(res, platform === 'tiktok' ? sound : null),
       };
     },
 
@@ -145,11 +147,6 @@ export function createInfinipostApi(
     urlOf: (request) => client.urlOf(request),
   };
 }
-
-const PAIRS = [
-  ['scheduledTime', 'timezone'],
-  ['contentType', 'contentUrl'],
-] as const;
 
 function withoutCursor(args: InfinipostListArgs): Omit<InfinipostListArgs, 'cursor'> {
   const { cursor: _cursor, ...rest } = args;

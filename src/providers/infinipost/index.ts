@@ -1,7 +1,12 @@
 import { readBaseUrl, readSecret } from '../../core/env.js';
 import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createInfinipostApi, type InfinipostSettings } from './api.js';
-import { infinipostListInput, infinipostPostId, infinipostUpdateInput } from './schemas.js';
+import {
+  infinipostListInput,
+  infinipostFieldsOutput,
+  infinipostPostId,
+  infinipostUpdateInput,
+} from './schemas.js';
 
 /** Infinipost: scheduled TikTok/Instagram posts, Bearer key, `post_…` ids. */
 export const infinipost: ProviderDefinition<
@@ -28,6 +33,7 @@ export const infinipost: ProviderDefinition<
   idSchema: infinipostPostId,
   listInput: infinipostListInput,
   updateInput: infinipostUpdateInput,
+  fieldsOutput: infinipostFieldsOutput,
   removal: {
     kind: 'delete',
     title: 'Cancel (delete) an Infinipost post not yet posted',
@@ -36,10 +42,10 @@ export const infinipost: ProviderDefinition<
   },
   asyncWrites: false,
   descriptions: {
-    get: 'One Infinipost post (TikTok/Instagram) by id, normalized: body is the caption, title is always null, scheduled_at UTC.',
-    list: 'Infinipost posts, filtered by status/platform/contentType/accountId. Rows have no title: use infinipost_get_post for the caption. Returns next_cursor.',
+    get: 'One Infinipost post (TikTok/Instagram) by id, normalized: body is the caption (title its first line), scheduled_at UTC; fields holds the other editable fields as read.',
+    list: 'Infinipost posts, filtered by status/platform/contentType/accountId. Returns next_cursor.',
     update:
-      'Partial update of an Infinipost post; only posts in generated or pending_render can be edited. scheduledTime is local time in timezone (send both). The current TikTok sound is kept unless soundId is given (null removes it).',
+      'Partial update of an Infinipost post; only posts in generated or pending_render can be edited. scheduledTime is local time in timezone (required with it). The current TikTok sound is kept unless soundId is given (null removes it).',
   },
   examples: {
     id: 'post_abc123',

@@ -26,7 +26,7 @@ export function normalizeInfinipostPost(raw: InfinipostPost): Post {
   return {
     provider: 'infinipost',
     id: raw.postId,
-    title: null,
+    title: captionTitle(raw),
     body: cleanText(raw.caption),
     body_format: 'text',
     status: statusOf(raw),
@@ -37,16 +37,36 @@ export function normalizeInfinipostPost(raw: InfinipostPost): Post {
     published_at: toIsoUtc(raw.postedAt),
     updated_at: null, // no update timestamp in the post object
     version: hashVersion(raw),
+    fields: {
+      ...withoutCaption(editableInfinipostFields(raw)),
+      platform: raw.platform ?? null,
+      accountId: raw.accountId ?? null,
+      thumbnailUrl: raw.thumbnailUrl ?? null,
+      createdAt: toIsoUtc(raw.createdAt),
+    },
   };
+}
+
+function withoutCaption(fields: Record<string, unknown>): Record<string, unknown> {
+  const { caption: _caption, ...rest } = fields;
+  return rest;
+}
+
+// ADR 0021 (revised): posts have no title; the caption's first line (≤ 80 chars) names the post, as for Partoo.
+function captionTitle(raw: InfinipostPost): string | null {
+  const line = cleanText(raw.caption)?.trim().split('\n')[0] ?? '';
+  if (!line) return null;
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }
 
 /** A list row. */
 export function summarizeInfinipostPost(raw: InfinipostPost): PostSummary {
   return {
     id: raw.postId,
-    title: null,
+    title: captionTitle(raw),
     status: statusOf(raw),
     url: null,
+    scheduled_at: toIsoUtc(raw.scheduledTime),
     published_at: toIsoUtc(raw.postedAt),
     updated_at: null,
   };

@@ -26,19 +26,13 @@ export const INFINIPOST_TIMEZONES = [
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const URL_FIELD = z.url({ protocol: /^https?$/ }).max(2000);
-// Sanity bounds the docs do not give (ADR 0024): far above any platform's limit, they only stop runaway input.
-const MAX_CAPTION = 10_000;
-const MAX_SLIDES = 35;
 
 export const infinipostListInput = z.strictObject({
   status: z.enum(['generated', 'pending_render', 'posted', 'failed']).optional().describe('only this status'),
   platform: z.enum(['tiktok', 'instagram']).optional().describe('only this platform'),
   contentType: z.enum(['video', 'slides']).optional().describe('only this content type'),
-  accountId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be an Infinipost account id such as "acc_1a2b3c4d5e"' })
-    .optional()
-    .describe('only this account (acc_…)'),
+  // Any id the API may use (no documented format); it travels URL-encoded in the query.
+  accountId: z.string().min(1).max(200).optional().describe('only this account (acc_…)'),
   limit: z.number().int().min(1).max(100).optional().describe('1-100, default 20'),
   cursor: z
     .string()
@@ -51,13 +45,11 @@ export type InfinipostListArgs = z.output<typeof infinipostListInput>;
 export type UpdateRuleBreak = { field: string; rule: string; example: string };
 
 /**
- * The cross-field rules of the edit endpoint that need no current post; checked by the tool's schema
- * (so nothing is sent) and again when a write is planned (reverts bypass the tool's schema).
+ * The edit page's documented cross-field rules (ADR 0092): checked by the tool's schema (so nothing is sent)
+ * and again when a write is planned (reverts bypass the tool's schema). Past times and a lone timezone are
+ * not documented as invalid, so they are warnings (see scheduleWarnings), not refusals.
  */
-export function checkInfinipostRules(
-  fields: Record<string, unknown>,
-  nowMs: number,
-): UpdateRuleBreak | undefined {
+export function checkInfinipostRules(fields: Record<string, unknown>): UpdateRuleBreak | undefined {
   const { scheduledTime, timezone, contentType, contentUrl } = fields;
   if (scheduledTime !== undefined && timezone === undefined) {
     return {
@@ -66,28 +58,12 @@ export function checkInfinipostRules(
       example: '"America/New_York"',
     };
   }
-  if (timezone !== undefined && scheduledTime === undefined) {
-    return {
-      field: 'scheduledTime',
-      rule: 'is required with timezone (timezone only says how scheduledTime is read)',
-      example: '"2026-04-22T14:00"',
-    };
-  }
   if (typeof scheduledTime === 'string' && typeof timezone === 'string') {
-    const at = localToUtc(scheduledTime, timezone);
-    if (at === undefined) {
+    if (localToUtc(scheduledTime, timezone) === undefined) {
       return {
         field: 'scheduledTime',
         rule: `${scheduledTime} does not exist in ${timezone} (no such date, or skipped by a daylight-saving change)`,
         example: '"2026-04-22T14:00"',
-      };
-    }
-    if (at <= nowMs) {
-      const now = new Date(nowMs).toISOString().slice(0, 16);
-      return {
-        field: 'scheduledTime',
-        rule: `must be in the future: ${scheduledTime} in ${timezone} is ${new Date(at).toISOString().slice(0, 16)}Z, and it is now ${now}Z`,
-        example: '"2099-04-22T14:00"',
       };
     }
   }
@@ -122,29 +98,54 @@ export function checkInfinipostRules(
   return undefined;
 }
 
+/** Warnings for schedule changes the docs do not forbid but that may not do what the agent expects. */
+export function scheduleWarnings(fields: Record<string, unknown>, nowMs: number): string[] {
+  const { scheduledTime, timezone } = fields;
+  if (typeof scheduledTime === 'string' && typeof timezone === 'string') {
+    const at = localToUtc(scheduledTime, timezone);
+    if (at !== undefined && at <= nowMs) {
+      return [
+        `scheduledTime ${scheduledTime} in ${timezone} (${new Date(at).toISOString().slice(0, 16)}Z) is in the past: Infinipost may post at once or refuse.`,
+      ];
+    }
+  }
+  if (timezone !== undefined && scheduledTime === undefined) {
+    return [
+      'timezone is sent without scheduledTime: the docs only say it is how scheduledTime is read; the scheduled instant is expected to stay.',
+    ];
+  }
+  return [];
+}
+
 export const infinipostUpdateInput = z
   .strictObject({
-    caption: z.string().max(MAX_CAPTION).optional().describe(`plain text, ≤${MAX_CAPTION} chars`),
+    caption: z
+      .string()
+      .nullable()
+      .transform((v) => v ?? '')
+      .optional()
+      .describe('plain text; "" or null clears it'),
     scheduledTime: z
       .string()
       .regex(LOCAL_TIME, { error: 'must be local time YYYY-MM-DDTHH:MM (no seconds, no offset, no Z)' })
       .optional()
-      .describe('local time YYYY-MM-DDTHH:MM in timezone; future; needs timezone'),
+      .describe('local time YYYY-MM-DDTHH:MM in timezone; needs timezone'),
     timezone: z.enum(INFINIPOST_TIMEZONES).optional().describe('zone of scheduledTime; required with it'),
     contentType: z.enum(['video', 'slides']).optional().describe('video|slides; send with contentUrl'),
     contentUrl: z
-      .union([URL_FIELD, z.array(URL_FIELD).min(1).max(MAX_SLIDES)])
+      .union([URL_FIELD, z.array(URL_FIELD).min(1)], {
+        error: 'must be one http(s) URL (video) or a non-empty array of http(s) image URLs (slides)',
+      })
       .optional()
-      .describe(`video: one URL; slides: array of ≤${MAX_SLIDES} image URLs`),
+      .describe('video: one URL; slides: array of image URLs'),
     soundId: z
       .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be an Infinipost sound id such as "snd_xyz789"' })
       .nullable()
       .optional()
-      .describe('TikTok only. Omitted: the current sound is kept; null: remove the sound'),
+      .describe('TikTok only. Omitted: the current sound is kept; null or "": remove the sound'),
   })
   .superRefine((fields, ctx) => {
-    const broken = checkInfinipostRules(fields, Date.now());
+    const broken = checkInfinipostRules(fields);
     if (broken)
       ctx.addIssue({
         code: 'custom',
@@ -153,6 +154,21 @@ export const infinipostUpdateInput = z
       });
   });
 export type InfinipostUpdateArgs = z.output<typeof infinipostUpdateInput>;
+
+const text = z.string().nullable();
+
+/** get_post's fields: update_post's fields as read (caption is `body`), plus the post's facts. */
+export const infinipostFieldsOutput = z.object({
+  scheduledTime: text,
+  timezone: text,
+  contentType: text,
+  contentUrl: z.union([z.string(), z.array(z.string())]).nullable(),
+  soundId: text,
+  platform: text,
+  accountId: text,
+  thumbnailUrl: text,
+  createdAt: text,
+});
 
 /** Infinipost's post object (GET, list rows, PATCH answer); only what we use is checked. */
 export const infinipostPostSchema = z.looseObject({

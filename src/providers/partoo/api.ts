@@ -9,7 +9,7 @@ import {
   parsePost,
   summarizeRows,
 } from '../../pipeline/client.js';
-import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
+import type { CallContext, LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { partooErrorMessage } from './errors.js';
 import {
   editablePartooFields,
@@ -25,6 +25,7 @@ import {
   type PartooPost,
   type PartooUpdateArgs,
 } from './schemas.js';
+import { SCHEDULE_LEAD_MS, earliestScheduleTime, parseUtc } from './time.js';
 
 export interface PartooSettings {
   baseUrl: string;
@@ -61,10 +62,29 @@ export function createPartooApi(
 
   return {
     async get(id, ctx) {
-      const res = await client.read(postPath(id), {}, ctx).catch((err: unknown) => {
-        throw unsupportedGet(err);
-      });
-      return load(parsePost(partooPostSchema, expectObject(res.body, 'get_post'), 'Partoo'));
+      let status: number;
+      try {
+        const res = await client.read(postPath(id), {}, ctx);
+        return load(parsePost(partooPostSchema, expectObject(res.body, 'get_post'), 'Partoo'));
+      } catch (err) {
+        // GET /posts/{id} is inferred (ADR 0010): a 404/405 may mean the route is missing, so the list decides.
+        const code = err instanceof ToolError ? err.details.provider_status : undefined;
+        if (code !== 404 && code !== 405) throw err;
+        status = code;
+      }
+      const found = await findInList(client, id, ctx);
+      if (!found.post) {
+        throw new ToolError(
+          'not_found',
+          `Partoo post ${id} not found: GET /posts/${id} answered HTTP ${status} and the list (${found.scanned} posts read) does not show it.`,
+          { provider_status: status, retryable: false, hint: 'Check the id with partoo_list_posts.' },
+        );
+      }
+      const loaded = load(found.post);
+      loaded.post.warnings = [
+        `Partoo's GET /posts/${id} answered HTTP ${status}; this post was read through the list (GET /posts) instead.`,
+      ];
+      return loaded;
     },
 
     async list(args, ctx) {
@@ -104,14 +124,30 @@ export function createPartooApi(
 
     planUpdate(current, changes) {
       const raw = current.raw as PartooPost;
-      checkDatedFields(raw, current.editable, changes);
-      checkSummary(raw, changes.summary);
-      const diff = diffFields(current.editable, changes);
+      const { publish, ...fields } = changes;
+      // Clearing a field that is already empty is no change ("" is sent, null is what Partoo returns).
+      for (const key of ['title', 'summary', 'coupon_code', 'offer_terms'] as const) {
+        if (fields[key] === '' && current.editable[key] === null) delete fields[key];
+      }
+      if (fields.image_url?.length === 0 && current.editable.image_url === null) delete fields.image_url;
+      const warnings = [...(current.post.warnings ?? [])];
+      checkDatedFields(raw, fields, current.editable, warnings);
+      checkSummary(raw, fields.summary, warnings);
+      checkImages(raw, fields.image_url, warnings);
+      const diff = diffFields(current.editable, fields);
+      if (diff.schedule_time) checkScheduleTime(fields.schedule_time);
       const body: Record<string, unknown> = {};
-      for (const field of Object.keys(diff)) body[field] = (changes as Record<string, unknown>)[field];
-      const warnings = [
-        'Partoo applies updates asynchronously: the change can take a few minutes to show on the platforms.',
-      ];
+      for (const field of Object.keys(diff)) body[field] = (fields as Record<string, unknown>)[field];
+      const draft = isDraft(raw);
+      if (publish) {
+        if (!draft) {
+          throw invalidInput(
+            'publish',
+            `only a draft awaiting validation can be published; this post is ${current.post.status}`,
+          );
+        }
+        diff.publish = { before: false, after: true };
+      }
       if (diff.title)
         warnings.push('Partoo does not return title, so the new title cannot be checked after the update.');
       if (platformsOf(raw).includes('instagram')) {
@@ -119,9 +155,9 @@ export function createPartooApi(
           'This post is on Instagram: Partoo updates have no effect on Instagram posts (Instagram API limitation).',
         );
       }
-      if (isDraft(raw)) {
+      if (draft && raw.expiration_time && Date.parse(raw.expiration_time) < Date.now()) {
         warnings.push(
-          'This post is a draft awaiting validation: with a BM or GM key, this update also validates and publishes it.',
+          `This draft expired at ${raw.expiration_time}: Partoo no longer lets a BM/GM user validate and publish it.`,
         );
       }
       const planned = plan(
@@ -130,20 +166,24 @@ export function createPartooApi(
         warnings,
         'update',
       );
-      // Publishing a draft puts it live on the platforms: confirmed like a removal (api-docs: PUT /posts/{id}).
-      return isDraft(raw)
-        ? {
-            ...planned,
-            confirm: 'Publish this draft: with a BM or GM key this update validates it and puts it live',
-          }
-        : planned;
+      // "this endpoint also serves to validate and publish a draft post" (api-docs): with a BM/GM key any
+      // PUT on a draft publishes it, so such a write is confirmed like a delete (ADR 0091).
+      if (draft) {
+        planned.confirm = publish
+          ? 'Publish this draft: Partoo validates it and puts it live'
+          : 'Publish this draft: with a BM or GM key this update validates it and puts it live';
+      }
+      return planned;
     },
 
     planRemoval(current) {
-      // Every editable field before → null, so the journal keeps the whole pre-image of a post that will be gone.
+      // Every field that has a value before → null, so the journal keeps the pre-image of a post that will be gone.
       const diff: Record<string, FieldChange> = {};
-      for (const [field, before] of Object.entries(current.editable)) diff[field] = { before, after: null };
+      for (const [field, before] of Object.entries(current.editable)) {
+        if (before !== null) diff[field] = { before, after: null };
+      }
       const warnings = [
+        ...(current.post.warnings ?? []),
         'Deletion is irreversible; Partoo applies it asynchronously (the post may still be listed for a few minutes).',
       ];
       if (platformsOf(current.raw as PartooPost).includes('instagram')) {
@@ -154,7 +194,8 @@ export function createPartooApi(
       return plan({ method: 'DELETE', path: postPath(current.post.id) }, diff, warnings, 'delete');
     },
 
-    send: (request, ctx) => client.send(request, ctx),
+    send: (request, ctx) =>
+      client.send(request, ctx).catch((err: unknown) => explainRefusal(err, request.path)),
     urlOf: (request) => client.urlOf(request),
 
     isApplied(fresh, planned) {
@@ -165,10 +206,17 @@ export function createPartooApi(
           ((field === 'start_at' || field === 'end_at') && fresh.raw[field] === undefined)
         )
           return true;
+        if (field === 'publish') return !isDraft(fresh.raw as PartooPost);
         const after = change.after as Record<string, unknown> | null;
         // use_business_url: Partoo fills cta_link with the business's URL, which we do not know in advance.
         if (field === 'link' && after?.use_business_url) return fresh.editable.link !== null;
-        return canonicalJson(fresh.editable[field] ?? null) === canonicalJson(change.after);
+        // A link with neither a business URL nor a custom one removes the link.
+        if (field === 'link' && !after?.custom_url) return fresh.editable.link === null;
+        // "" clears a field, which Partoo may then return as null.
+        return (
+          canonicalJson(emptyAsNull(fresh.editable[field] ?? null)) ===
+          canonicalJson(emptyAsNull(change.after))
+        );
       });
     },
   };
@@ -178,49 +226,90 @@ function load(raw: PartooPost): LoadedPost {
   return { post: normalizePartooPost(raw), raw, editable: editablePartooFields(raw) };
 }
 
-/** GET /posts/{id} is inferred (providers.md 1.3): a 405 means this API has no such route (ADR 0010). */
-function unsupportedGet(err: unknown): unknown {
-  if (!(err instanceof ToolError)) return err;
-  if (err.details.provider_status === 405) {
-    return new ToolError(
-      'provider_error',
-      'Reading one post (GET /posts/{id}) is not supported by this Partoo API (HTTP 405): use partoo_list_posts to find the post. Updates and deletes need it too.',
-      { provider_status: 405, retryable: false },
-    );
+const emptyAsNull = (value: unknown): unknown =>
+  value === '' || (Array.isArray(value) && value.length === 0) ? null : value;
+
+// Bounds the fallback scan of a Partoo without GET /posts/{id}: 10 pages of 100 posts.
+const LIST_SCAN_PAGES = 10;
+
+/** Pages through GET /posts for one id (the list has no id filter, providers.md 1.2). */
+async function findInList(
+  client: ProviderClient,
+  id: string,
+  ctx: CallContext,
+): Promise<{ post?: PartooPost; scanned: number }> {
+  let scanned = 0;
+  for (let page = 1; page <= LIST_SCAN_PAGES; page++) {
+    const res = await client.read('/posts', { page, per_page: 100 }, ctx);
+    const body = expectObject(res.body, 'list_posts');
+    const rows = Array.isArray(body.posts) ? body.posts : [];
+    scanned += rows.length;
+    for (const row of rows) {
+      const parsed = partooPostSchema.safeParse(row);
+      if (parsed.success && String(parsed.data.id) === id) return { post: parsed.data, scanned };
+    }
+    const maxPage = typeof body.max_page === 'number' ? body.max_page : page;
+    if (page >= maxPage || rows.length === 0) break;
   }
-  if (err.code === 'not_found') {
-    return new ToolError(err.code, err.message, {
+  return { scanned };
+}
+
+/** Partoo's 404 on a write and its 400 on schedule_time, in words the agent can act on. */
+function explainRefusal(err: unknown, path: string): never {
+  if (err instanceof ToolError && err.code === 'not_found') {
+    throw new ToolError('not_found', `Partoo post ${path.split('/').pop() ?? ''} not found (HTTP 404).`, {
       ...err.details,
-      hint: 'Check the id with partoo_list_posts. If every id is not_found, this Partoo API may lack GET /posts/{id}.',
+      hint: 'It may have been deleted since it was read: check with partoo_list_posts.',
     });
   }
-  return err;
+  // Partoo's own 400 on schedule_time means its clock disagrees with ours about the 2-hour rule.
+  if (err instanceof ToolError && err.code === 'invalid_input' && /schedule_time/.test(err.message)) {
+    throw new ToolError('invalid_input', `Partoo refused schedule_time. ${err.message}`, {
+      ...err.details,
+      field: 'schedule_time',
+      hint: `Partoo's clock put it under 2 hours ahead of the request; send a later time (at least ${earliestScheduleTime(Date.now() + 60_000)} UTC).`,
+    });
+  }
+  throw err;
+}
+
+/** "at least 2 hours after the time of the request" (api-docs): exactly that, no margin of our own. */
+function checkScheduleTime(value: string | undefined): void {
+  if (value === undefined) return;
+  const now = Date.now();
+  if ((parseUtc(value) ?? 0) < now + SCHEDULE_LEAD_MS) {
+    throw invalidInput(
+      'schedule_time',
+      `must be at least 2 hours after the request (Partoo's rule): the earliest allowed now is ${earliestScheduleTime(now)} UTC`,
+    );
+  }
 }
 
 function checkDatedFields(
   raw: PartooPost,
+  changes: Omit<PartooUpdateArgs, 'publish'>,
   editable: Record<string, unknown>,
-  changes: PartooUpdateArgs,
+  warnings: string[],
 ): void {
   const type = raw.post_type ?? 'unknown';
   for (const field of ['start_at', 'end_at'] as const) {
+    // "For either event or offer post type" (api-docs).
     if (changes[field] !== undefined && !DATED_TYPES.has(type)) {
       throw invalidInput(field, `only event and offer posts have ${field}; this post is a ${type} post`);
     }
   }
   const start = changes.start_at ?? (editable.start_at as string | null);
   const end = changes.end_at ?? (editable.end_at as string | null);
+  // Not a documented rule, so a warning: Partoo decides.
   if ((changes.start_at || changes.end_at) && start && end && end <= start) {
-    const field = changes.end_at ? 'end_at' : 'start_at';
-    throw invalidInput(
-      field,
-      `end_at (${end}) must be after start_at (${start})`,
-      '{"start_at":"2050-01-01T09:00:00","end_at":"2050-01-02T18:00:00"}',
+    warnings.push(
+      `end_at (${end}) is not after start_at (${start}); Partoo may refuse it or show it as given.`,
     );
   }
 }
 
-function checkSummary(raw: PartooPost, summary: string | undefined): void {
+/** Documented per-platform summary limits (post-management guide, providers.md 1.5). */
+function checkSummary(raw: PartooPost, summary: string | undefined, warnings: string[]): void {
   if (summary === undefined) return;
   const limits = platformsOf(raw)
     .filter((p) => SUMMARY_LIMITS[p] !== undefined)
@@ -232,6 +321,23 @@ function checkSummary(raw: PartooPost, summary: string | undefined): void {
       'summary',
       `at most ${limit} characters on ${platform} (this post is on ${limits.map(([p]) => p).join(', ')}); it has ${summary.length}`,
     );
+  }
+  if (summary.trim() === '') warnings.push('The summary is empty: the post will have no text.');
+}
+
+/** "Add up to 10 images for multi-image post on Facebook and IG" (api-docs); Google shows the first only. */
+function checkImages(raw: PartooPost, images: string[] | undefined, warnings: string[]): void {
+  if (images === undefined) return;
+  const platforms = platformsOf(raw);
+  const capped = platforms.filter((p) => p === 'facebook' || p === 'instagram');
+  if (images.length > 10 && capped.length) {
+    throw invalidInput(
+      'image_url',
+      `at most 10 images on ${capped.join(' and ')}; this list has ${images.length}`,
+    );
+  }
+  if (images.length === 0 && raw.post_type === 'news' && platforms.includes('instagram')) {
+    warnings.push('Instagram news posts need at least 1 image (Partoo guide): this removes every image.');
   }
 }
 
@@ -245,6 +351,12 @@ function plan(
     request,
     diff,
     warnings,
+    // Dropped once wait_for_apply has seen the change land.
+    ...(op === 'update' && {
+      pendingWarnings: [
+        'Partoo applies updates asynchronously: the change can take a few minutes to show on the platforms.',
+      ],
+    }),
     interpret(res) {
       // The 200 body is not trusted as the new state: the change lands minutes later (ADR 0011).
       const body =

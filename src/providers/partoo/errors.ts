@@ -11,10 +11,13 @@ export function partooErrorMessage(body: unknown): string | undefined {
   return parts.length ? parts.join('; ') : undefined;
 }
 
+const LOCATIONS = new Set(['json', 'query']);
+
 function flatten(value: unknown, path: string): string[] {
   if (value === null || value === undefined) return [];
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    return [path ? `${path}: ${String(value)}` : String(value)];
+    // {"errors":{"json":"Resource not found"}}: "json" is where webargs looked, not a field, so it is dropped.
+    return [path && !LOCATIONS.has(path) ? `${path}: ${String(value)}` : String(value)];
   }
   if (Array.isArray(value)) {
     const items = value.flatMap((v) => flatten(v, ''));
@@ -22,6 +25,6 @@ function flatten(value: unknown, path: string): string[] {
   }
   // The outer "json"/"query" keys only say where webargs found the problem: keep the inner field names.
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-    flatten(v, path && path !== 'json' && path !== 'query' ? `${path}.${k}` : k),
+    flatten(v, path && !LOCATIONS.has(path) ? `${path}.${k}` : k),
   );
 }

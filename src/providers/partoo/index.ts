@@ -1,7 +1,7 @@
 import { readBaseUrl, readSecret } from '../../core/env.js';
 import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createPartooApi, type PartooSettings } from './api.js';
-import { partooId, partooListInput, partooUpdateInput } from './schemas.js';
+import { partooId, partooListInput, partooFieldsOutput, partooUpdateInput } from './schemas.js';
 
 /** Partoo: local-business posts (Google, Facebook, Instagram) by numeric id, via the x-APIKey header. */
 export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, typeof partooUpdateInput> = {
@@ -28,6 +28,7 @@ export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, 
   idSchema: partooId,
   listInput: partooListInput,
   updateInput: partooUpdateInput,
+  fieldsOutput: partooFieldsOutput,
   removal: {
     kind: 'delete',
     title: 'Delete a Partoo post',
@@ -37,15 +38,15 @@ export const partoo: ProviderDefinition<PartooSettings, typeof partooListInput, 
   asyncWrites: true,
   confirmableUpdates: true,
   descriptions: {
-    get: 'One Partoo post by numeric id, normalized (body = summary; title = its opening, Partoo returns none; status merged from the per-platform states). If unsupported (405), use partoo_list_posts.',
+    get: "One Partoo post by numeric id, normalized (body = summary; title = its opening; status merged from the platforms' states); fields holds update_post's other fields as read.",
     list: 'Partoo posts, filtered by business, state, type, dates or summary text. Returns summaries and next_cursor.',
     update:
-      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. With a BM/GM key, editing a draft publishes it, so that needs confirmation like a delete. title is not returned, so it cannot be verified.',
+      'Partial update of a Partoo post (PUT); only given fields are sent. Applied asynchronously (minutes): applied:"async" unless wait_for_apply:true. No effect on Instagram posts. "" or null clears a text field. On a draft, a BM/GM key publishes it: confirm-gated like a delete.',
   },
   examples: {
     id: '3401',
     list: { per_page: 30, state__in: ['live'] },
-    update: { summary: 'Fresh croissants every morning from 7:00.', cta_type: 'learn_more' },
+    update: { summary: 'Fresh croissants every morning from 7:00.' },
   },
   createApi: createPartooApi,
 };

@@ -82,6 +82,25 @@ export function normalizePartooPost(raw: PartooPost): Post {
     published_at: publishedAt(raw, status),
     updated_at: toIsoUtc(raw.updated_at),
     version: partooVersion(raw),
+    fields: partooProviderFields(raw),
+  };
+}
+
+/**
+ * What update_post takes, as read, so it can be written back unchanged (summary is `body`); title, start_at
+ * and end_at are absent from the documented Post and shown only when Partoo returns them.
+ */
+function partooProviderFields(raw: PartooPost): Record<string, unknown> {
+  const { summary: _summary, title, start_at, end_at, ...editable } = editablePartooFields(raw);
+  return {
+    ...(raw.title !== undefined && { title }),
+    ...editable,
+    ...(raw.start_at !== undefined && { start_at }),
+    ...(raw.end_at !== undefined && { end_at }),
+    post_type: raw.post_type ?? null,
+    business_id: raw.business_id ?? null,
+    expiration_time: toIsoUtc(raw.expiration_time),
+    validation_time: toIsoUtc(raw.validation_time),
   };
 }
 
@@ -93,6 +112,7 @@ export function summarizePartooPost(raw: PartooPost): PostSummary {
     title: displayTitle(raw),
     status,
     url: urlOf(raw),
+    scheduled_at: toIsoUtc(raw.schedule_time),
     published_at: publishedAt(raw, status),
     updated_at: toIsoUtc(raw.updated_at),
   };

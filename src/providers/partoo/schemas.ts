@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCHEDULE_LEAD_MS, SCHEDULE_MARGIN_MS, naiveLocal, naiveUtc, parseUtc } from './time.js';
+import { earliestScheduleTime, naiveLocal, naiveUtc, parseUtc } from './time.js';
 
 // Post ids are integers (Post.id, api-docs/partoo-update-post.md); digits only, so an id can never leave /posts/.
 export const partooId = z
@@ -53,25 +53,17 @@ export type PartooListArgs = z.output<typeof partooListInput>;
 
 const imageUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+// Format only: the 2-hour rule is checked when the write is planned, so a past value read from get_post
+// can be written back unchanged (it is then no change at all).
 const scheduleTime = z
   .string()
   .max(40)
   .transform((value, ctx) => {
     const ms = parseUtc(value);
-    const earliest = naiveUtc(
-      Math.ceil((Date.now() + SCHEDULE_LEAD_MS + SCHEDULE_MARGIN_MS) / 60_000) * 60_000,
-    );
     if (ms === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `must be a UTC time YYYY-MM-DDTHH:MM:SS (a Z or an offset is converted to UTC), e.g. ${earliest}`,
-      });
-      return z.NEVER;
-    }
-    if (ms < Date.now() + SCHEDULE_LEAD_MS + SCHEDULE_MARGIN_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be at least 2 hours ahead (Partoo's rule; we add a 5-minute margin): the earliest allowed now is ${earliest} UTC`,
+        message: `must be a UTC time YYYY-MM-DDTHH:MM:SS (a Z or an offset is converted to UTC), e.g. ${earliestScheduleTime(Date.now())}`,
       });
       return z.NEVER;
     }
@@ -96,51 +88,44 @@ const localTime = (field: string) =>
 
 export const CTA_TYPES = ['book', 'order', 'shop', 'learn_more', 'sign_up', 'call', 'no_cta'] as const;
 
+// Text fields are typed string: null, the agent's other way to say "clear", is sent as "".
+const clearable = z
+  .string()
+  .nullable()
+  .transform((v) => v ?? '');
+
+// Only the documented rules (api-docs/partoo-update-post.md, ADR 0090): no lengths, "" clears a text field.
 export const partooUpdateInput = z.strictObject({
-  title: z
-    .string()
-    .trim()
-    .min(1)
-    .max(300)
-    .optional()
-    .describe('≤300; not returned by Partoo, so unverifiable'),
-  summary: z
-    .string()
-    .min(1)
-    .max(10000)
-    .optional()
-    .describe('main text; max per platform: Google 1500, Instagram 2200, Facebook 10000'),
+  title: clearable.optional().describe('not returned by Partoo, so unverifiable'),
+  summary: clearable.optional().describe('main text; max Google 1500, Instagram 2200, Facebook 10000'),
   image_url: z
-    .union([imageUrl, z.array(imageUrl).min(1).max(10)], {
-      error: 'must be an image URL or a list of 1-10 image URLs',
-    })
-    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .union([imageUrl, z.array(imageUrl)], { error: 'must be an image URL or a list of image URLs' })
+    .nullable()
+    .transform((v) => (v === null ? [] : Array.isArray(v) ? v : [v]))
     .optional()
-    .describe('image URL or 1-10 URLs (Google shows the first only); replaces the images'),
+    .describe('URL or list, replaces the images; [] or null removes them; Facebook/Instagram ≤10'),
   cta_type: z.enum(CTA_TYPES).optional().describe(CTA_TYPES.join('|')),
   link: z
-    .strictObject({
-      use_business_url: z.literal(true).optional(),
-      custom_url: z
-        .url({ protocol: /^https?$/ })
-        .max(2000)
-        .optional(),
-    })
-    .refine((l) => (l.use_business_url === undefined) !== (l.custom_url === undefined), {
+    .strictObject({ use_business_url: z.boolean().optional(), custom_url: z.string().optional() })
+    .refine((l) => l.use_business_url === undefined || l.custom_url === undefined, {
       error:
-        'give exactly one of use_business_url:true or custom_url, e.g. {"custom_url":"https://example.com/offer"}',
+        'can only have one of use_business_url or custom_url, e.g. {"custom_url":"https://example.com/offer"}',
     })
     .optional()
-    .describe('button link: exactly one of {use_business_url:true} or {custom_url}'),
+    .describe('button link: {custom_url} or {use_business_url}, not both'),
   schedule_time: scheduleTime
     .optional()
-    .describe('UTC, ≥2 h ahead (+5 min margin); YYYY-MM-DDTHH:MM:SS, a Z/offset is converted'),
+    .describe('UTC, ≥2 h ahead; YYYY-MM-DDTHH:MM:SS, a Z/offset is converted'),
   start_at: localTime('start_at')
     .optional()
     .describe("event/offer only; naive local time of the business's timezone"),
-  end_at: localTime('end_at').optional().describe('event/offer only; after start_at; naive local time'),
-  coupon_code: z.string().min(1).max(100).optional().describe('offer code, ≤100'),
-  offer_terms: z.string().min(1).max(5000).optional().describe('offer terms and conditions'),
+  end_at: localTime('end_at').optional().describe('event/offer only; naive local time'),
+  coupon_code: clearable.optional().describe('offer code'),
+  offer_terms: clearable.optional().describe('offer terms'),
+  publish: z
+    .literal(true, { error: 'true only: Partoo cannot turn a published post back into a draft' })
+    .optional()
+    .describe('validate and publish this draft (BM/GM key), with or without changes; confirm-gated'),
 });
 export type PartooUpdateArgs = z.output<typeof partooUpdateInput>;
 
@@ -149,6 +134,25 @@ const platformState = z.looseObject({
   name: z.string(),
   state: z.string().nullish(),
   link: z.string().nullish(),
+});
+
+const text = z.string().nullable();
+
+/** get_post's fields: update_post's fields as read (title/start_at/end_at only when Partoo returns them). */
+export const partooFieldsOutput = z.object({
+  title: text.optional(),
+  image_url: z.array(z.string()).nullable(),
+  cta_type: text,
+  link: z.object({ custom_url: z.string() }).nullable(),
+  schedule_time: text,
+  start_at: text.optional(),
+  end_at: text.optional(),
+  coupon_code: text,
+  offer_terms: text,
+  post_type: text,
+  business_id: text,
+  expiration_time: text,
+  validation_time: text,
 });
 
 /** Partoo's Post as returned (only what we use is checked; the rest is kept in raw). */

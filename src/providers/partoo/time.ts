@@ -3,9 +3,13 @@
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d{1,6})?(Z|[+-]\d{2}:\d{2})?$/;
 
-/** Earliest schedule_time we accept: the documented 2 hours plus a margin for clock skew and the async apply. */
+/** schedule_time "needs to be at least 2 hours after the time of the request" (api-docs), exactly. */
 export const SCHEDULE_LEAD_MS = 2 * 60 * 60 * 1000;
-export const SCHEDULE_MARGIN_MS = 5 * 60 * 1000;
+
+/** The earliest schedule_time allowed at `nowMs`, rounded up to the next whole second, naive UTC. */
+export function earliestScheduleTime(nowMs: number): string {
+  return naiveUtc(Math.ceil((nowMs + SCHEDULE_LEAD_MS) / 1000) * 1000);
+}
 
 /** The naive `YYYY-MM-DDTHH:MM:SS` form of an instant, in UTC. */
 export function naiveUtc(ms: number): string {

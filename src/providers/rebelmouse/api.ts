@@ -3,7 +3,9 @@ import { diffFields } from '../../core/safety.js';
 import { ProviderClient, readCursor, encodeCursor, summarizeRows } from '../../pipeline/client.js';
 import type { LoadedPost, PostApi, ProviderDeps, WritePlan } from '../../pipeline/types.js';
 import { editableRebelmouseFields, normalizeRebelmousePost, summarizeRebelmousePost } from './normalize.js';
+import { videoWarnings } from './rules.js';
 import {
+  DERIVED_FIELDS,
   EDITABLE_FIELDS,
   rebelmouseListInput,
   rebelmousePostSchema,
@@ -81,16 +83,14 @@ export function createRebelmouseApi(
         );
       }
       const given: Record<string, unknown> = { ...changes };
-      // Merge custom fields key by key: other keys a site defines are kept (ADR 0046).
+      // Merge custom fields key by key: other keys a site defines are kept; a null value removes a key (ADR 0046).
       if (changes.roar_specific_data) {
-        given.roar_specific_data = {
-          ...asObject(current.editable.roar_specific_data),
-          ...changes.roar_specific_data,
-        };
+        const merged = { ...asObject(current.editable.roar_specific_data), ...changes.roar_specific_data };
+        given.roar_specific_data = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null));
       }
       const diff = diffFields(current.editable, given);
       const body = fullSet(current.editable, given);
-      return writePlan(putRequest(current, body), diff, updateWarnings(diff, body));
+      return writePlan(putRequest(current, body), diff, updateWarnings(current.editable, given, diff, body));
     },
 
     planRemoval(current) {
@@ -116,13 +116,16 @@ export function createRebelmouseApi(
 
 /**
  * Every PUT carries the whole editable set: headline is required and it is unknown whether omitted
- * fields are cleared (api-docs: "headline … Required"; ADR 0040). Absent (null) fields stay absent.
+ * fields are cleared (api-docs: "headline … Required"; ADR 0040). Absent (null) fields stay absent; a field
+ * the agent clears is sent as null, except basename and type, which are left out so RebelMouse derives them.
  */
 function fullSet(current: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of EDITABLE_FIELDS) {
+    const cleared = Object.hasOwn(given, field) && given[field] === null;
     const value = Object.hasOwn(given, field) ? given[field] : current[field];
     if (value !== null && value !== undefined) body[field] = value;
+    else if (cleared && !DERIVED_FIELDS.has(field) && current[field] !== null) body[field] = null;
   }
   if (typeof body.headline !== 'string' || body.headline.trim() === '') {
     throw invalidInput(
@@ -134,7 +137,18 @@ function fullSet(current: Record<string, unknown>, given: Record<string, unknown
   return body;
 }
 
-function updateWarnings(diff: WritePlan['diff'], body: Record<string, unknown>): string[] {
+/** The type RebelMouse gives a post that does not name one (api-docs: "Defaults to"). */
+function defaultType(fields: Record<string, unknown>): string {
+  if (fields.image_id || fields.image_external) return 'image';
+  return fields.video ? 'video' : 'page';
+}
+
+function updateWarnings(
+  current: Record<string, unknown>,
+  given: Record<string, unknown>,
+  diff: WritePlan['diff'],
+  body: Record<string, unknown>,
+): string[] {
   const warnings: string[] = [];
   const listicle = body.listicle;
   if ((diff.listicle || diff.body) && Array.isArray(listicle) && listicle.length > 0) {
@@ -145,7 +159,36 @@ function updateWarnings(diff: WritePlan['diff'], body: Record<string, unknown>):
       );
     }
   }
-  if (diff.basename) warnings.push('basename changed: the post URL changes and old links may break.');
+  // Defaults RebelMouse would derive if these were not re-sent: say so, and how to let it (never diverge silently).
+  if (diff.headline && !Object.hasOwn(given, 'basename') && body.basename !== undefined) {
+    warnings.push(
+      `basename stays ${JSON.stringify(body.basename)} (re-sent); RebelMouse derives it from the headline when none is sent: pass basename:null for that (the URL changes).`,
+    );
+  }
+  const media = ['image_id', 'image_external', 'video'].some((f) => diff[f]);
+  if (media && !Object.hasOwn(given, 'type') && body.type !== undefined) {
+    const derived = defaultType(body);
+    if (derived !== body.type)
+      warnings.push(
+        `type stays ${JSON.stringify(body.type)} (re-sent); RebelMouse's default for this post is now "${derived}": pass type:null to let it derive that, or set type.`,
+      );
+  }
+  if (Object.hasOwn(given, 'type') && given.type === null && current.type !== null)
+    warnings.push(`type is not sent: RebelMouse derives it ("${defaultType(body)}" by its documented rule).`);
+  if (Object.hasOwn(given, 'basename') && given.basename === null && current.basename !== null)
+    warnings.push('basename is not sent: RebelMouse derives it from the headline; the post URL may change.');
+  if (diff.basename && typeof body.basename === 'string') {
+    warnings.push('basename changed: the post URL changes and old links may break.');
+    if (!/^[\p{L}\p{N}_-]+$/u.test(body.basename))
+      warnings.push(
+        'basename has characters other than letters, digits, "-" and "_": RebelMouse may rewrite them.',
+      );
+  }
+  if (diff.video && typeof body.video === 'string') warnings.push(...videoWarnings(body.video));
+  if (diff.roar_author_ids && Array.isArray(body.roar_author_ids) && body.roar_author_ids.length === 0)
+    warnings.push(
+      "roar_author_ids is empty: RebelMouse fills in the API key's user (its documented default).",
+    );
   if (diff.created_ts && typeof body.created_ts === 'number' && body.created_ts * 1000 > Date.now()) {
     warnings.push(
       'created_ts is in the future; how RebelMouse shows a published post dated ahead is undocumented.',
@@ -162,7 +205,7 @@ function writePlan(request: WritePlan['request'], diff: WritePlan['diff'], warni
     interpret(res) {
       const parsed = rebelmousePostSchema.safeParse(unwrap(res.body));
       const draftUrl = parsed.success ? parsed.data.draft_url : undefined;
-      const unpublishing = (request.body as Record<string, unknown> | undefined)?.action === 'unpublish';
+      const unpublishing = request.body?.action === 'unpublish';
       const out: string[] = [];
       if (!parsed.success)
         out.push('RebelMouse did not return the post; call rebelmouse_get_post to see it.');
@@ -222,10 +265,8 @@ async function mapAuthErrors<T>(pending: Promise<T>): Promise<T> {
     return await pending;
   } catch (err) {
     if (err instanceof ToolError && err.code === 'forbidden' && /API key is not valid/i.test(err.message)) {
-      throw new ToolError('auth_failed', err.message, {
-        ...err.details,
-        hint: 'Check REBELMOUSE_API_KEY: the 64-character key from /core/dashboard/sites#api_key of this site.',
-      });
+      // The hint naming REBELMOUSE_API_KEY is added for every auth_failed by the pipeline (error-hints.ts).
+      throw new ToolError('auth_failed', err.message, err.details);
     }
     throw err;
   }

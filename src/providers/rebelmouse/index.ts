@@ -2,7 +2,12 @@ import { readBaseUrl, readSecret } from '../../core/env.js';
 import { ConfigError } from '../../core/env.js';
 import type { ProviderDefinition } from '../../pipeline/types.js';
 import { createRebelmouseApi, type RebelmouseSettings } from './api.js';
-import { rebelmouseId, rebelmouseListInput, rebelmouseUpdateInput } from './schemas.js';
+import {
+  rebelmouseFieldsOutput,
+  rebelmouseId,
+  rebelmouseListInput,
+  rebelmouseUpdateInput,
+} from './schemas.js';
 
 /** RebelMouse Posts API 1.3, served by each site on its own domain; API key in the X-RMAuth header. */
 export const rebelmouse: ProviderDefinition<
@@ -41,6 +46,7 @@ export const rebelmouse: ProviderDefinition<
   idSchema: rebelmouseId,
   listInput: rebelmouseListInput,
   updateInput: rebelmouseUpdateInput,
+  fieldsOutput: rebelmouseFieldsOutput,
   removal: {
     kind: 'unpublish',
     title: 'Unpublish a RebelMouse post',
@@ -52,7 +58,7 @@ export const rebelmouse: ProviderDefinition<
     get: 'One RebelMouse post by numeric id, normalized, with its version (status "unpublished" once it has a draft_url).',
     list: 'Published RebelMouse posts, newest first (offset/limit ≤30); tag or phrase filters. Returns summaries and next_cursor.',
     update:
-      'Update a RebelMouse post; only given fields change. RebelMouse replaces the whole post on PUT, so this reads it and re-sends every current field with yours merged in.',
+      'Update a RebelMouse post: only given fields change, null clears one (the full-replace PUT re-sends the rest).',
   },
   examples: {
     id: '2668412345',

@@ -33,7 +33,14 @@ export function normalizeRebelmousePost(raw: RebelmousePost): Post {
     published_at: toIsoUtc(raw.created_ts),
     updated_at: null,
     version: hashVersion(raw),
+    fields: providerFields(raw),
   };
+}
+
+/** get_post's `fields`: the editable set without body and tags (shown as body and tags already). */
+function providerFields(raw: RebelmousePost): Record<string, unknown> {
+  const { body: _body, tags: _tags, ...fields } = editableRebelmouseFields(raw);
+  return fields;
 }
 
 /** A list row. */
@@ -43,6 +50,7 @@ export function summarizeRebelmousePost(raw: RebelmousePost): PostSummary {
     title: cleanText(raw.headline),
     status: rebelmouseStatus(raw),
     url: raw.post_url ?? null,
+    scheduled_at: null,
     published_at: toIsoUtc(raw.created_ts),
     updated_at: null,
   };

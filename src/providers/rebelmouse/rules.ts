@@ -9,23 +9,43 @@ const WATCH_PAGES: [RegExp, string][] = [
   [/^(www\.)?dailymotion\.com$/i, 'use the embed URL https://www.dailymotion.com/embed/video/ID'],
 ];
 
-/** zod check for `video`: empty (removes it) or an https URL that can be an iframe src. */
-export function checkVideoUrl(payload: z.core.ParsePayload<string>): void {
+/** zod check for `video`: empty or null (removes it), or a URL ("must be an embeddable URL", api-docs). */
+export function checkVideoUrl(payload: z.core.ParsePayload<string | null>): void {
   const value = payload.value;
-  if (value === '') return;
-  const fail = (message: string): void => {
-    payload.issues.push({ code: 'custom', message, input: value });
-  };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return fail('must be an embeddable https URL, e.g. https://www.youtube.com/embed/dQw4w9WgXcQ');
+  if (value === null || value === '') return;
+  if (!/^https?:$/.test(parseUrl(value)?.protocol ?? '')) {
+    payload.issues.push({
+      code: 'custom',
+      message: 'must be an embeddable URL (an iframe src), e.g. https://www.youtube.com/embed/dQw4w9WgXcQ',
+      input: value,
+    });
   }
-  if (url.protocol !== 'https:') return fail('must be an https URL (it is an iframe src on an https page)');
+}
+
+/**
+ * What would keep a video URL from playing, as warnings: a watch page cannot be an iframe src, and an
+ * http:// iframe on an https page is blocked by browsers (mixed content). The API itself may accept both.
+ */
+export function videoWarnings(value: string): string[] {
+  const url = parseUrl(value);
+  if (!url) return [];
+  const out: string[] = [];
+  if (url.protocol === 'http:')
+    out.push(
+      'video is http://: browsers block an http iframe on an https page (mixed content); prefer https.',
+    );
   for (const [host, hint] of WATCH_PAGES) {
-    const embeddable = url.pathname.startsWith('/embed/');
-    if (host.test(url.hostname) && !embeddable) return fail(`must be embeddable: ${hint}`);
+    if (host.test(url.hostname) && !url.pathname.startsWith('/embed/'))
+      out.push(`video is not embeddable as an iframe src: ${hint}.`);
+  }
+  return out;
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
   }
 }
 

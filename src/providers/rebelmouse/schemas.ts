@@ -22,88 +22,71 @@ export const rebelmouseListInput = z.strictObject({
 });
 export type RebelmouseListArgs = z.output<typeof rebelmouseListInput>;
 
-// No length limits are documented; these caps only bound what an agent can send (ADR 0044).
-const text = (max: number, what: string) => z.string().max(max).describe(`${what}, ≤${max} chars`);
-const html = (what: string) => z.string().max(1_000_000).describe(`${what} (HTML)`);
-const imageId = (what: string) =>
-  z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe(`${what} (integer id from the Image API)`);
+// No length limits are documented, so none are enforced (ADR 0044). null clears a field (sent as null);
+// for basename and type null means "not sent": RebelMouse derives its documented default.
+const text = z.string().nullable();
+const imageId = z.int().positive().nullable();
 const object = () => z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
-const crops = object().describe('manual_image_crops object from the Image API');
-const names = (what: string) =>
-  z.array(z.string().trim().min(1).max(200)).max(100).describe(`${what}; replaces the list`);
+const crops = object().nullable();
+const names = z.array(z.string());
 
-/** The documented editable fields of PUT /posts/{id} (api-docs/rebelmouse-posts-api.md). */
+/** The documented editable fields of PUT /posts/{id} (api-docs/rebelmouse-posts-api.md), plus image_external. */
 export const rebelmouseUpdateInput = z.strictObject({
   headline: z
     .string()
-    .trim()
-    .min(1)
-    .max(500)
+    .refine((v) => v.trim() !== '', { error: 'must not be blank (RebelMouse requires a headline)' })
     .optional()
-    .describe('required by RebelMouse; non-empty, ≤500 chars'),
-  subheadline: text(2000, 'subheadline').optional(),
-  body: html('body').optional(),
-  basename: z
-    .string()
-    .regex(/^[\p{L}\p{N}_-]{1,200}$/u, {
-      error: 'must be a slug: letters, digits, "-" or "_", at most 200 characters',
-    })
-    .optional()
-    .describe('URL slug: letters, digits, - and _, ≤200; changes the post URL'),
+    .describe('required by RebelMouse'),
+  subheadline: text.optional().describe('subheadline'),
+  body: text.optional().describe('HTML'),
+  basename: text.optional().describe('URL slug; null: derived from headline'),
   type: z
     .enum(['page', 'image', 'video', 'product', 'event', 'place', 'recipe'])
+    .nullable()
     .optional()
-    .describe('page|image|video|product|event|place|recipe (per site configuration)'),
-  tags: names('tags').optional(),
-  primary_tag: text(200, 'primary tag').optional(),
-  sections: names('section titles, matched case-insensitively ("Home" = homepage)').optional(),
-  primary_section: text(200, 'section title').optional(),
-  og_title: text(500, 'social headline').optional(),
-  og_description: text(2000, 'social description').optional(),
-  image_id: imageId('lead image').optional(),
-  photo_credit: text(500, 'lead image credit').optional(),
-  photo_caption: text(2000, 'lead image caption').optional(),
-  manual_image_crops: crops.optional(),
-  teaser_image_id: imageId('teaser image').optional(),
-  teaser_photo_credit: text(500, 'teaser image credit').optional(),
-  teaser_photo_caption: text(2000, 'teaser image caption').optional(),
-  teaser_manual_image_crops: crops.optional(),
-  social_teaser_image_id: imageId('social teaser image').optional(),
-  social_teaser_photo_credit: text(500, 'social teaser image credit').optional(),
-  social_teaser_photo_caption: text(2000, 'social teaser image caption').optional(),
-  social_teaser_manual_image_crops: crops.optional(),
-  media: html('lead media, usually one shortcode').optional(),
-  video: z
-    .string()
-    .max(2000)
-    .check(checkVideoUrl)
-    .optional()
-    .describe('embeddable https URL (iframe src), e.g. https://www.youtube.com/embed/ID; "" removes it'),
-  listicle: z
-    .array(object())
-    .max(200)
-    .optional()
-    .describe('listicle item objects; body needs a <listicle> tag to place them'),
-  roar_author_ids: z
-    .array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER))
-    .min(1)
-    .max(50)
-    .optional()
-    .describe('author user ids (positive integers)'),
+    .describe('per site; null: derived (image, video or page)'),
+  tags: names.optional().describe('tags'),
+  primary_tag: text.optional().describe('one of tags'),
+  sections: names.nullable().optional().describe('section titles ("Home" = homepage)'),
+  primary_section: text.optional().describe('section title'),
+  og_title: text.optional().describe('social headline'),
+  og_description: text.optional().describe('social description'),
+  image_id: imageId.optional().describe('Image API id'),
+  image_external: text.optional().describe('external lead image URL'),
+  photo_credit: text.optional().describe('lead image credit'),
+  photo_caption: text.optional().describe('caption'),
+  manual_image_crops: crops.optional().describe('crops'),
+  teaser_image_id: imageId.optional().describe('teaser image'),
+  teaser_photo_credit: text.optional().describe('credit'),
+  teaser_photo_caption: text.optional().describe('caption'),
+  teaser_manual_image_crops: crops.optional().describe('crops'),
+  social_teaser_image_id: imageId.optional().describe('social teaser image'),
+  social_teaser_photo_credit: text.optional().describe('credit'),
+  social_teaser_photo_caption: text.optional().describe('caption'),
+  social_teaser_manual_image_crops: crops.optional().describe('crops'),
+  media: text.optional().describe('lead media HTML'),
+  video: text.check(checkVideoUrl).optional().describe('embeddable URL (iframe src)'),
+  listicle: z.array(object()).nullable().optional().describe('body needs a <listicle> tag'),
+  roar_author_ids: z.array(z.int().positive()).nullable().optional().describe('author ids'),
+  // Any site-specific key; the two documented ones keep their documented types.
   roar_specific_data: z
-    .strictObject({
-      keep_reading_button_text: text(200, 'Keep Reading button text').optional(),
-      keep_reading_hide_word_count: z.boolean().optional().describe('hide the word count'),
+    .looseObject({
+      keep_reading_button_text: z.string().nullish(),
+      keep_reading_hide_word_count: z.boolean().nullish(),
     })
+    .nullable()
     .optional()
-    .describe('custom fields; merged into the current ones'),
+    .describe('custom fields, merged by key (null removes one)'),
   created_ts: z
     .union([z.number(), z.string()])
     .transform(checkCreatedTs)
     .optional()
-    .describe('publishing date: Unix seconds, or ISO 8601 with Z/offset'),
+    .describe('publish date: Unix s or ISO 8601 with zone'),
 });
 export type RebelmouseUpdateArgs = z.output<typeof rebelmouseUpdateInput>;
+
+/** Fields RebelMouse derives when they are not sent (api-docs: "automatically generated", "Defaults to"). */
+export const DERIVED_FIELDS = new Set(['basename', 'type']);
 
 /** The fields of the update tool, in the order RebelMouse documents them (what a full PUT re-sends). */
 export const EDITABLE_FIELDS = Object.keys(rebelmouseUpdateInput.shape) as (keyof RebelmouseUpdateArgs)[];
@@ -120,3 +103,39 @@ export const rebelmousePostSchema = z.looseObject({
   created_ts: z.number().nullish(),
 });
 export type RebelmousePost = z.output<typeof rebelmousePostSchema>;
+
+const S = z.string().nullable();
+const N = z.number().nullable();
+const O = z.record(z.string(), z.unknown()).nullable();
+
+/** get_post's `fields`: every writable field in RebelMouse's names (body and tags are body and tags above). */
+export const rebelmouseFieldsOutput = z.object({
+  headline: S,
+  subheadline: S,
+  basename: S,
+  type: S,
+  primary_tag: S,
+  sections: z.array(z.string()).nullable(),
+  primary_section: S,
+  og_title: S,
+  og_description: S,
+  image_id: N,
+  image_external: S,
+  photo_credit: S,
+  photo_caption: S,
+  manual_image_crops: O,
+  teaser_image_id: N,
+  teaser_photo_credit: S,
+  teaser_photo_caption: S,
+  teaser_manual_image_crops: O,
+  social_teaser_image_id: N,
+  social_teaser_photo_credit: S,
+  social_teaser_photo_caption: S,
+  social_teaser_manual_image_crops: O,
+  media: S,
+  video: S,
+  listicle: z.array(z.record(z.string(), z.unknown())).nullable(),
+  roar_author_ids: z.array(z.number()).nullable(),
+  roar_specific_data: O,
+  created_ts: N,
+});

@@ -1,5 +1,5 @@
 import { Emulator, headerValue, queryInt, type EmulatorRequest, type EmulatorResponse } from '../emulator.js';
-import { seedButterPosts, type ButterPost } from './seed.js';
+import { AUTHORS, seedButterPosts, type ButterPost } from './seed.js';
 
 export const BUTTER_READ_TOKEN = 'sandbox-butter-read-token';
 export const BUTTER_WRITE_TOKEN = 'sandbox-butter-write-token';
@@ -84,8 +84,20 @@ export function createButterCmsEmulator(options: { applyDelayMs?: number } = {})
         response['warning: status field'] =
           "A blog post's status cannot be set as scheduled via write API at this time. This field will be ignored.";
       }
-      if (typeof changes.slug === 'string' && changes.slug !== slug && posts.has(slugify(changes.slug))) {
+      if (
+        typeof changes.slug === 'string' &&
+        slugify(changes.slug) !== slug &&
+        posts.has(slugify(changes.slug))
+      ) {
         return { status: 400, body: { slug: ['A post with this slug already exists.'] } };
+      }
+      if (typeof changes.slug === 'string' && slugify(changes.slug) === '') {
+        return { status: 400, body: { slug: ['Enter a valid "slug".'] } };
+      }
+      const author = changes.author;
+      if (typeof author === 'object' && author !== null && !findAuthor(author as Record<string, unknown>)) {
+        const keyed = 'slug' in author || 'email' in author;
+        if (keyed) return { status: 400, body: { author: ['Author not found.'] } };
       }
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -117,9 +129,17 @@ export function createButterCmsEmulator(options: { applyDelayMs?: number } = {})
         post.status = value as ButterPost['status'];
         if (value === 'published' && !post.published) post.published = new Date().toISOString();
       } else if (key === 'author') {
-        const wanted = value as { email?: string; slug?: string };
-        if (wanted.slug) post.author = { ...post.author, slug: wanted.slug };
-        if (wanted.email) post.author = { ...post.author, email: wanted.email };
+        // "author: any"; an existing author is found by slug or email (create page). Other shapes: ignored.
+        const wanted = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+        const found = findAuthor(wanted);
+        if (found) post.author = { ...found };
+      } else if (key === 'featured_image') {
+        post.featured_image = typeof value === 'string' && value ? toMediaLibrary(value) : null;
+      } else if (key === 'body' && changes.upload_images_to_media_library === true) {
+        post.body = String(value).replace(
+          /(<img\b[^>]*?\ssrc=["'])(https?:\/\/[^"']+)/gi,
+          (_m, head: string, url: string) => head + toMediaLibrary(url),
+        );
       } else if (key in post) {
         (post as unknown as Record<string, unknown>)[key] = value;
       }
@@ -193,13 +213,32 @@ function validate(changes: Record<string, unknown>): Record<string, string[]> {
   return errors;
 }
 
-/** Unicode slugification as the API does it: lower case, letters/digits kept, the rest collapsed to "-". */
+/** The organization's author a write names by slug or email, if any. */
+function findAuthor(wanted: Record<string, unknown>): ButterPost['author'] | undefined {
+  return Object.values(AUTHORS).find(
+    (a) =>
+      (wanted.slug !== undefined && a.slug === wanted.slug) ||
+      (wanted.email !== undefined && a.email === wanted.email),
+  );
+}
+
+/** Where ButterCMS keeps a copied image: its CDN (already-copied URLs stay). */
+function toMediaLibrary(url: string): string {
+  if (url.startsWith('https://cdn.buttercms.com/')) return url;
+  let hash = 0;
+  for (const ch of url) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return `https://cdn.buttercms.com/${hash.toString(36)}`;
+}
+
+/**
+ * "Unicode slugification" (api-docs), as Django's slugify(allow_unicode=True): NFKC, drop what is not a
+ * word character, space or "-", lower case, spaces/"-" runs to one "-", "-"/"_" trimmed from the ends.
+ */
 export function slugify(value: string): string {
   return value
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 100);
+    .replace(/[^\p{L}\p{N}_\s-]/gu, '')
+    .replace(/[-\s]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
 }

@@ -28,7 +28,8 @@ export interface ButterPost {
   meta_description: string;
 }
 
-const AUTHORS = {
+/** The organization's authors (a write's author must name one of them). */
+export const AUTHORS = {
   maya: {
     first_name: 'Maya',
     last_name: 'Lindqvist',

@@ -78,7 +78,7 @@ export function createInfinipostEmulator(): Emulator {
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         return invalid('Request body must be a JSON object');
       const changes = body as Record<string, unknown>;
-      const problem = validatePatch(changes, post);
+      const problem = validatePatch(changes);
       if (problem) return problem;
       applyPatch(post, changes);
       return { status: 200, body: post };
@@ -113,25 +113,22 @@ export function createInfinipostEmulator(): Emulator {
   return emulator;
 }
 
-function validatePatch(changes: Record<string, unknown>, post: InfinipostPost): EmulatorResponse | undefined {
+function validatePatch(changes: Record<string, unknown>): EmulatorResponse | undefined {
   const unknown = Object.keys(changes).find((k) => !PATCH_FIELDS.has(k));
   if (unknown) return invalid(`Unknown field: ${unknown}`);
   const { caption, scheduledTime, timezone, contentType, contentUrl, soundId } = changes;
   if (caption !== undefined && typeof caption !== 'string') return invalid('caption must be a string');
-  if (scheduledTime !== undefined || timezone !== undefined) {
-    if (scheduledTime === undefined)
-      return err(400, 'missing_required_fields', 'scheduledTime is required when timezone is provided');
+  // timezone is "Required if scheduledTime is provided"; alone it is not documented as invalid, nor is a past time.
+  if (timezone !== undefined && (typeof timezone !== 'string' || !ZONES.has(timezone)))
+    return invalid(`Unsupported timezone: ${JSON.stringify(timezone)}`);
+  if (scheduledTime !== undefined) {
     if (timezone === undefined)
       return err(400, 'missing_required_fields', 'timezone is required when scheduledTime is provided');
-    if (typeof timezone !== 'string' || !ZONES.has(timezone))
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
-      return invalid(`Unsupported timezone: ${String(timezone)}`);
     if (typeof scheduledTime !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(scheduledTime)) {
       return invalid('scheduledTime must be in YYYY-MM-DDTHH:MM format');
     }
-    const at = wallClockToUtc(scheduledTime, timezone);
-    if (at === undefined) return invalid(`scheduledTime ${scheduledTime} does not exist in ${timezone}`);
-    if (at <= Date.now()) return invalid('scheduledTime must be in the future');
+    if (wallClockToUtc(scheduledTime, String(timezone)) === undefined)
+      return invalid(`scheduledTime ${scheduledTime} does not exist in ${String(timezone)}`);
   }
   if ((contentType === undefined) !== (contentUrl === undefined)) {
     return err(400, 'missing_required_fields', 'contentType and contentUrl must be provided together');
@@ -148,17 +145,16 @@ function validatePatch(changes: Record<string, unknown>, post: InfinipostPost): 
     if (contentType !== 'video' && contentType !== 'slides')
       return invalid('contentType must be video or slides');
   }
-  if (soundId !== undefined) {
-    if (typeof soundId !== 'string') return invalid('soundId must be a string');
-    if (post.platform !== 'tiktok') return invalid('soundId is only applicable for TikTok posts');
-  }
+  // Typed string: null is refused (ADR 0020), which is why the client removes a sound by leaving it out.
+  if (soundId !== undefined && typeof soundId !== 'string') return invalid('soundId must be a string');
   return undefined;
 }
 
 function applyPatch(post: InfinipostPost, changes: Record<string, unknown>): void {
   if (typeof changes.caption === 'string') post.caption = changes.caption;
+  // A lone timezone only changes how the time is shown; the scheduled instant stays.
+  if (typeof changes.timezone === 'string') post.timezone = changes.timezone;
   if (typeof changes.scheduledTime === 'string' && typeof changes.timezone === 'string') {
-    post.timezone = changes.timezone;
     post.scheduledTime = new Date(wallClockToUtc(changes.scheduledTime, changes.timezone) ?? 0)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
@@ -169,7 +165,11 @@ function applyPatch(post: InfinipostPost, changes: Record<string, unknown>): voi
     post.thumbnailUrl = null; // regenerated later for a video; none for slides
   }
   // Edit page: "If omitted the post will have no TikTok sound attached." Taken literally (pessimistic).
-  post.soundId = typeof changes.soundId === 'string' ? changes.soundId : null;
+  // "Only applicable for TikTok posts": ignored elsewhere.
+  post.soundId =
+    post.platform === 'tiktok' && typeof changes.soundId === 'string' && changes.soundId !== ''
+      ? changes.soundId
+      : null;
 }
 
 /** Local wall-clock time → UTC ms, by trying every quarter-hour offset from UTC-12 to UTC+14. */

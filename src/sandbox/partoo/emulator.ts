@@ -152,8 +152,12 @@ function validateUpdate(post: PartooStoredPost, c: Record<string, unknown>): Rec
   const images = c.image_url;
   if (images !== undefined) {
     const list = Array.isArray(images) ? images : [images];
-    if (!list.every((u) => typeof u === 'string') || list.length > 10)
-      errors.image_url = ['Must be a URL or a list of at most 10 URLs.'];
+    // "Add up to 10 images for multi-image post on Facebook and IG" (api-docs); Google shows the first only.
+    const capped = post.post_status.some(
+      (s) => s.name === 'facebook__posts' || s.name === 'instagram__posts',
+    );
+    if (!list.every((u) => typeof u === 'string')) errors.image_url = ['Must be a URL or a list of URLs.'];
+    else if (capped && list.length > 10) errors.image_url = ['At most 10 images on Facebook and Instagram.'];
   }
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
   if (c.cta_type !== undefined && !CTA_TYPES.includes(String(c.cta_type))) {
@@ -161,11 +165,16 @@ function validateUpdate(post: PartooStoredPost, c: Record<string, unknown>): Rec
   }
   if (c.link !== undefined) {
     const link = c.link as Record<string, unknown> | null;
-    const keys = link && typeof link === 'object' ? Object.keys(link) : [];
-    if (keys.length !== 1 || !['use_business_url', 'custom_url'].includes(keys[0] ?? '')) {
+    const keys = link && typeof link === 'object' ? Object.keys(link) : ['?'];
+    // "can only have one of the following parameters": both is the documented error; none is not.
+    if (keys.length > 1 || keys.some((k) => !['use_business_url', 'custom_url'].includes(k))) {
       errors.link = [
         "Use can only have one of the following parameters ('use_business_url' or 'custom_url').",
       ];
+    } else if (link?.use_business_url !== undefined && typeof link.use_business_url !== 'boolean') {
+      errors.link = ['use_business_url: Not a valid boolean.'];
+    } else if (link?.custom_url !== undefined && typeof link.custom_url !== 'string') {
+      errors.link = ['custom_url: Not a valid string.'];
     }
   }
   if (c.schedule_time !== undefined) {
@@ -178,6 +187,7 @@ function validateUpdate(post: PartooStoredPost, c: Record<string, unknown>): Rec
       errors.schedule_time = ['Schedule time must be at least 2 hours after the current time.'];
     }
   }
+  // start_at/end_at are "for either event or offer post type"; no order between them is documented.
   for (const key of ['start_at', 'end_at'] as const) {
     if (c[key] === undefined) continue;
     if (post.post_type !== 'event' && post.post_type !== 'offer')
@@ -185,12 +195,11 @@ function validateUpdate(post: PartooStoredPost, c: Record<string, unknown>): Rec
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
     else if (!NAIVE.test(String(c[key]))) errors[key] = ['Not a valid datetime.'];
   }
-  const start = (c.start_at as string | undefined) ?? post.hidden.start_at;
-  const end = (c.end_at as string | undefined) ?? post.hidden.end_at;
-  if (!errors.start_at && !errors.end_at && start && end && end <= start)
-    errors.end_at = ['End date must be after start date.'];
   return errors;
 }
+
+// "" (and an empty image list, or a link with neither URL) clears the field: Partoo then returns null.
+const orNull = (value: string): string | null => (value === '' ? null : value);
 
 function apply(post: PartooStoredPost, c: Record<string, unknown>): void {
   if (typeof c.title === 'string') post.hidden.title = c.title;
@@ -203,7 +212,9 @@ function apply(post: PartooStoredPost, c: Record<string, unknown>): void {
   if (typeof c.cta_type === 'string') post.cta_type = c.cta_type;
   if (c.link) {
     const link = c.link as { use_business_url?: boolean; custom_url?: string };
-    post.cta_link = link.custom_url ?? BUSINESSES.find((b) => b.id === post.business_id)?.url ?? null;
+    post.cta_link = link.use_business_url
+      ? (BUSINESSES.find((b) => b.id === post.business_id)?.url ?? null)
+      : orNull(link.custom_url ?? '');
   }
   if (typeof c.schedule_time === 'string') {
     post.schedule_time = parisTime(Date.parse(`${c.schedule_time}Z`));
@@ -211,8 +222,8 @@ function apply(post: PartooStoredPost, c: Record<string, unknown>): void {
   }
   if (typeof c.start_at === 'string') post.hidden.start_at = c.start_at;
   if (typeof c.end_at === 'string') post.hidden.end_at = c.end_at;
-  if (typeof c.coupon_code === 'string') post.offer_code = c.coupon_code;
-  if (typeof c.offer_terms === 'string') post.offer_terms = c.offer_terms;
+  if (typeof c.coupon_code === 'string') post.offer_code = orNull(c.coupon_code);
+  if (typeof c.offer_terms === 'string') post.offer_terms = orNull(c.offer_terms);
   // A BM/GM key's update validates and publishes a draft (api-docs/partoo-update-post.md).
   if (post.post_status.some((s) => s.state === 'to_validate')) {
     post.validation_time = parisTime(Date.now());

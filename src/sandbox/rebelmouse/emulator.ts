@@ -23,6 +23,7 @@ const STRINGS = [
   'social_teaser_photo_caption',
   'media',
   'video',
+  'image_external',
 ];
 const INTEGERS = ['image_id', 'teaser_image_id', 'social_teaser_image_id', 'created_ts'];
 const OBJECTS = [
@@ -119,12 +120,17 @@ export function createRebelmouseEmulator(): Emulator {
 
 /** Full replace: only what was sent survives; the documented defaults fill the rest. */
 function replace(post: RebelmousePost, input: Record<string, unknown>): RebelmousePost {
-  const fields = Object.fromEntries(EDITABLE.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+  // A null clears the field: it is stored absent, as an omitted one (the PUT replaces the whole post).
+  const fields = Object.fromEntries(
+    EDITABLE.filter((f) => input[f] !== undefined && input[f] !== null).map((f) => [f, input[f]]),
+  );
   const basename =
     typeof fields.basename === 'string' && fields.basename
       ? fields.basename
       : slugOf(String(fields.headline));
-  const type = fields.type ?? (fields.image_id ? 'image' : fields.video ? 'video' : 'page');
+  const type =
+    fields.type ?? (fields.image_id || fields.image_external ? 'image' : fields.video ? 'video' : 'page');
+  const authors = fields.roar_author_ids;
   const slug = `${basename}-${post.id}`;
   return {
     ...fields,
@@ -132,7 +138,8 @@ function replace(post: RebelmousePost, input: Record<string, unknown>): Rebelmou
     headline: String(fields.headline),
     basename,
     type,
-    roar_author_ids: fields.roar_author_ids ?? [KEY_USER_ID],
+    // "By default, roar_author_ids is automatically populated with the ID of the user" of the key.
+    roar_author_ids: Array.isArray(authors) && authors.length > 0 ? authors : [KEY_USER_ID],
     created_ts: typeof fields.created_ts === 'number' ? fields.created_ts : Math.floor(Date.now() / 1000),
     post_url: `${SITE}/${slug}`,
     slug,
@@ -141,35 +148,33 @@ function replace(post: RebelmousePost, input: Record<string, unknown>): Rebelmou
 
 function validate(input: Record<string, unknown>): string[] {
   const errors: string[] = [];
+  // Optional fields take null (cleared); headline is checked below.
+  const given = (f: string) => input[f] !== undefined && input[f] !== null;
   if (typeof input.headline !== 'string' || input.headline.trim() === '')
     errors.push('headline: This field is required.');
   if (input.action !== undefined && input.action !== 'unpublish')
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
     errors.push(`action: "${String(input.action)}" is not a valid choice.`);
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
-  if (input.type !== undefined && !TYPES.includes(String(input.type)))
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the value is a primitive from JSON here; typed properly when issue 13 item 3 reshapes this folder (not now: it is being edited concurrently)
+  if (given('type') && !TYPES.includes(String(input.type)))
     errors.push(`type: "${String(input.type)}" is not a valid choice.`);
   for (const f of STRINGS)
-    if (input[f] !== undefined && typeof input[f] !== 'string') errors.push(`${f}: Not a valid string.`);
+    if (given(f) && typeof input[f] !== 'string') errors.push(`${f}: Not a valid string.`);
   for (const f of INTEGERS)
-    if (input[f] !== undefined && !Number.isInteger(input[f]))
-      errors.push(`${f}: A valid integer is required.`);
-  for (const f of OBJECTS)
-    if (input[f] !== undefined && !isObject(input[f])) errors.push(`${f}: Expected an object.`);
+    if (given(f) && !Number.isInteger(input[f])) errors.push(`${f}: A valid integer is required.`);
+  for (const f of OBJECTS) if (given(f) && !isObject(input[f])) errors.push(`${f}: Expected an object.`);
   for (const f of LISTS) {
     const v = input[f];
-    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+    if (given(f) && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
       errors.push(`${f}: Expected a list of strings.`);
   }
   const authors = input.roar_author_ids;
   if (
-    authors !== undefined &&
+    given('roar_author_ids') &&
     !(Array.isArray(authors) && authors.every((a) => Number.isInteger(a) && (a as number) > 0))
   ) {
     errors.push('roar_author_ids: Expected a list of integers.');
   }
-  if (input.listicle !== undefined && !(Array.isArray(input.listicle) && input.listicle.every(isObject))) {
+  if (given('listicle') && !(Array.isArray(input.listicle) && input.listicle.every(isObject))) {
     errors.push('listicle: Expected a list of objects.');
   }
   return errors;
