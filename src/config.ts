@@ -22,12 +22,23 @@ export interface EnabledProvider {
   settings: unknown;
 }
 
+/** A bearer token and the label recorded as the principal of what its holder does. */
+export interface HttpToken {
+  label: string;
+  token: string;
+}
+
 export interface Config {
   transport: 'stdio' | 'http';
   http: {
     host: string;
     port: number;
+    /** The first bearer token (MCP_HTTP_TOKEN, else the first of MCP_HTTP_TOKENS); kept for the one-token callers. */
     token: string | undefined;
+    /** Every accepted bearer token with the principal label it authenticates (ADR 0120). */
+    tokens: HttpToken[];
+    /** Serve the review page at /review (MCP_HTTP_REVIEW, default true). */
+    review: boolean;
     allowedOrigins: string[];
     stateful: boolean;
     maxBodyBytes: number;
@@ -105,15 +116,13 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
   const transport = flags.http ? 'http' : 'stdio';
   const host = flags.host ?? env.MCP_HTTP_HOST ?? '127.0.0.1';
   const port = flags.port ?? read(env, 'MCP_HTTP_PORT', int('MCP_HTTP_PORT', 0, 65535), 3000);
-  const token = env.MCP_HTTP_TOKEN?.trim() || undefined;
+  const tokens = readHttpTokens(env);
+  const token = tokens[0]?.token;
   if (transport === 'http' && !isLoopbackHost(host) && !token) {
     throw new ConfigError(
       'MCP_HTTP_TOKEN',
-      `is required when the HTTP server binds to a non-loopback host (${host})`,
+      `is required when the HTTP server binds to a non-loopback host (${host}); or MCP_HTTP_TOKENS=label:token,…`,
     );
-  }
-  if (token !== undefined && token.length < 16) {
-    throw new ConfigError('MCP_HTTP_TOKEN', 'must be at least 16 characters (use a random value)');
   }
   const allowedOrigins = (env.MCP_ALLOWED_ORIGINS ?? '')
     .split(',')
@@ -132,7 +141,7 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
   const secrets = providers
     .flatMap((p) => p.provider.secrets(p.settings))
     .filter((s): s is string => Boolean(s));
-  if (token) secrets.push(token);
+  secrets.push(...tokens.map((t) => t.token));
   const confirmSecret = env.POST_EDITOR_CONFIRM_SECRET?.trim() || undefined;
   if (confirmSecret) secrets.push(confirmSecret);
   const databaseUrl = env.POST_EDITOR_DATABASE_URL?.trim() || undefined;
@@ -154,6 +163,8 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
       host,
       port,
       token,
+      tokens,
+      review: read(env, 'MCP_HTTP_REVIEW', bool('MCP_HTTP_REVIEW'), true),
       allowedOrigins,
       stateful: flags.stateful ?? read(env, 'MCP_HTTP_STATEFUL', bool('MCP_HTTP_STATEFUL'), false),
       maxBodyBytes: read(
@@ -228,6 +239,43 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
     logFile: flags.logFile ?? (env.POST_EDITOR_LOG_FILE?.trim() || undefined),
     secrets,
   };
+}
+
+const TOKEN_LABEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** MCP_HTTP_TOKEN (principal "default") and MCP_HTTP_TOKENS=label:token,…; each token ≥ 16 characters, labels and tokens unique. */
+function readHttpTokens(env: Env): HttpToken[] {
+  const tokens: HttpToken[] = [];
+  const single = env.MCP_HTTP_TOKEN?.trim();
+  if (single) tokens.push({ label: 'default', token: checkToken('MCP_HTTP_TOKEN', single) });
+  for (const item of (env.MCP_HTTP_TOKENS ?? '').split(',').map((s) => s.trim())) {
+    if (!item) continue;
+    const colon = item.indexOf(':');
+    const label = colon > 0 ? item.slice(0, colon).trim() : '';
+    if (!TOKEN_LABEL.test(label)) {
+      throw new ConfigError(
+        'MCP_HTTP_TOKENS',
+        'must be label:token pairs separated by commas, labels of letters, digits, . _ - (e.g. ci-bot:3f9a…,alice:b71c…)',
+      );
+    }
+    if (tokens.some((t) => t.label === label)) {
+      throw new ConfigError('MCP_HTTP_TOKENS', `label ${JSON.stringify(label)} is used twice`);
+    }
+    const value = checkToken(`MCP_HTTP_TOKENS (${label})`, item.slice(colon + 1).trim());
+    if (tokens.some((t) => t.token === value)) {
+      throw new ConfigError('MCP_HTTP_TOKENS', `the token of ${JSON.stringify(label)} is used twice`);
+    }
+    tokens.push({ label, token: value });
+  }
+  return tokens;
+}
+
+function checkToken(name: string, value: string): string {
+  if (value.length < 16) throw new ConfigError(name, 'must be at least 16 characters (use a random value)');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
+  if (/[\s\u0000-\u001f]/.test(value))
+    throw new ConfigError(name, 'must not contain whitespace or control characters');
+  return value;
 }
 
 function enabledProviders(

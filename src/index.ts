@@ -4,7 +4,7 @@ import { parseCli, UsageError } from './cli/args.js';
 import { envFileCandidates, findEnvFile } from './cli/env-file.js';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
-import { ConfigError, type Env } from './core/env.js';
+import { ConfigError, isLoopbackHost, type Env } from './core/env.js';
 import type { startSandbox as StartSandbox } from './sandbox/server.js';
 import { createApp, SERVER_VERSION } from './server.js';
 import { serveStdio } from './transports/stdio.js';
@@ -22,6 +22,8 @@ Usage:
   post-editor-mcp call TOOL '{json}'        one tool call; JSON result on stdout, exit 1 on error
   post-editor-mcp tools                     list the tools with their input schemas
   post-editor-mcp sandbox [--port N]        run only the provider emulators
+  post-editor-mcp review [--port N]         the review page on loopback (default port 3001): what agents
+                                            changed, with diffs and one-click revert, from the local store
 
 Options:
   --sandbox            use the embedded emulators (sample data, nothing leaves this machine)
@@ -101,6 +103,19 @@ async function main(): Promise<void> {
     process.exitCode = code;
     return;
   }
+  if (command === 'review') {
+    const { serveReview } = await import('./review/serve.js');
+    const host = values.host ?? '127.0.0.1';
+    if (!isLoopbackHost(host))
+      throw new ConfigError('--host', 'review serves on loopback only (e.g. 127.0.0.1)');
+    const say = (line: string) => process.stderr.write(line + '\n');
+    const handle = await serveReview(app, { host, port: port ?? REVIEW_PORT }, say);
+    say(`Review page: ${handle.url} (store: ${app.store.kind}). Press Ctrl+C to stop.`);
+    await waitForSignal();
+    await shutdown(() => handle.close());
+    return;
+  }
+
   if (config.transport === 'http') {
     const { serveHttp } = await import('./transports/http.js');
     const handle = await serveHttp(app);
@@ -127,6 +142,8 @@ function withEnvFileHint<T>(load: () => T, envFile: string | undefined): T {
   }
 }
 
+const REVIEW_PORT = 3001;
+
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
     throw new ConfigError('--port', 'must be a port number 0-65535');
@@ -149,7 +166,8 @@ function printSandboxBanner(url: string, auth: boolean): void {
       `Paste into your MCP client's configuration${auth ? ' (add the Authorization: Bearer header)' : ''}:\n\n` +
       JSON.stringify(config, null, 2) +
       `\n\nOr try it in the MCP Inspector (it needs Node 22: npx fetches it for this one command):\n` +
-      `  ${inspectorCommand(url)}\nPress Ctrl+C to stop.\n\n`,
+      `  ${inspectorCommand(url)}\n` +
+      `See what agents changed, and revert: ${url.replace(/\/mcp$/, '/review')}\nPress Ctrl+C to stop.\n\n`,
   );
 }
 

@@ -21,7 +21,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-export const COMMANDS = ['call', 'tools', 'sandbox'] as const;
+export const COMMANDS = ['call', 'tools', 'sandbox', 'review'] as const;
 type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -52,8 +52,9 @@ export function parseCli(argv: string[]): CliArgs {
   const command = first as Command | undefined;
   if (!values.help && !values.version) {
     const httpOnly = (['host', 'port', 'stateful'] as const).filter((f) => values[f] !== undefined);
-    // The sandbox command listens too: --port picks its port.
-    const misplaced = command === 'sandbox' ? httpOnly.filter((f) => f !== 'port') : httpOnly;
+    // The sandbox and review commands listen too: --port picks the port (review also takes a loopback --host).
+    const listening = command === 'sandbox' ? ['port'] : command === 'review' ? ['port', 'host'] : [];
+    const misplaced = httpOnly.filter((f) => !listening.includes(f));
     if (misplaced.length > 0 && !(values.http && command === undefined)) {
       const flags = misplaced.map((f) => `--${f}`).join(', ');
       throw new UsageError(

@@ -1,4 +1,4 @@
-import type { App } from '../server.js';
+import { SERVER_VERSION, type App } from '../server.js';
 
 /** `post-editor-mcp call TOOL '{json}'`: one call through the same validation and safety; returns the exit code. */
 export async function runCall(app: App, args: string[]): Promise<number> {
@@ -27,6 +27,12 @@ export async function runCall(app: App, args: string[]): Promise<number> {
   const result = await app.registry.call(name, parsed, {
     signal: controller.signal,
     progress: async () => undefined,
+    actor: {
+      client_name: 'post-editor-mcp call',
+      client_version: SERVER_VERSION,
+      transport: 'cli',
+      principal: null,
+    },
   });
   const text = result.content[0]?.type === 'text' ? result.content[0].text : '{}';
   process.stdout.write(text + '\n');

@@ -2,6 +2,9 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '../core/env.js';
 import { recordRejection } from '../core/metrics.js';
+import { reviewPageFor } from '../review/mount.js';
+import { originIsThisHost } from '../review/http-util.js';
+import { isReviewPath } from '../review/page.js';
 import type { App } from '../server.js';
 import { BearerAuth } from './auth.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
@@ -22,7 +25,16 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const { http: cfg } = app.config;
   const limiter = new RateLimiter(cfg.rateLimitPerMinute);
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
-  const auth = cfg.token ? new BearerAuth(cfg.token, cfg.authFailuresPerMinute) : undefined;
+  // The review page (ADR 0120): same Host/Origin checks, its own login; off with MCP_HTTP_REVIEW=false.
+  const review = cfg.review
+    ? await reviewPageFor(app, (line) =>
+        // A JSON line like the logs around it, but written here: a login token must not reach a log file.
+        process.stderr.write(
+          JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: line }) + '\n',
+        ),
+      )
+    : undefined;
+  const auth = cfg.tokens.length > 0 ? new BearerAuth(cfg.tokens, cfg.authFailuresPerMinute) : undefined;
   const mcp = createMcpEndpoint(app, sessions);
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
@@ -66,6 +78,12 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
             in_flight: inFlight,
           });
     }
+    if (review && isReviewPath(url.pathname)) {
+      // The page's own origin is always allowed: a deployed server's forms post back to itself.
+      if (!originAllowed(req.headers.origin, cfg.allowedOrigins) && !originIsThisHost(req))
+        return sendJson(res, 403, { error: 'Origin not allowed' });
+      return review.handle(req, res, url);
+    }
     if (url.pathname !== '/mcp' && url.pathname !== '/metrics')
       return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
     if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
@@ -105,7 +123,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     }
     const body = await readBody();
     if (body === undefined) return;
-    await mcp.serve(req, res, body);
+    // The token's label (never the token) is who asked: the journal and the review page show it.
+    await mcp.serve(req, res, body, verdict?.ok ? verdict.label : undefined);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -118,7 +137,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   app.log.info('listening', {
     url,
     stateful: cfg.stateful,
-    auth: Boolean(cfg.token),
+    auth: auth !== undefined,
+    review: review ? url.replace(/\/mcp$/, '/review') : null,
     sandbox: app.config.sandbox,
   });
 
@@ -194,7 +214,8 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, max: number): und
   return undefined;
 }
 
-function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
+/** Whether the Host header is acceptable for the bound address (loopback binds accept loopback names only). */
+export function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
   if (!hostHeader) return false;
   let hostname: string;
   try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
   createMcpHandler,
   isLegacyRequest,
 } from '@modelcontextprotocol/server';
@@ -13,7 +14,8 @@ import { sendWebResponse, toWebRequest } from './web.js';
 
 /** POST /mcp once the HTTP hardening has passed: both protocol eras, and 2025-era sessions if enabled. */
 export interface McpEndpoint {
-  serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+  /** `principal`: the label of the bearer token that authenticated the request, if any. */
+  serve(req: IncomingMessage, res: ServerResponse, body: unknown, principal?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
   const modern = createMcpHandler(
     ({ requestInfo }) =>
       createMcpServer(app, {
+        transport: 'http',
         rawToolCalls: requestInfo === undefined || methods.get(requestInfo) === 'tools/call',
       }),
     {
@@ -36,18 +39,21 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
   // own every 2025-era request in --stateful mode, so the hub serves only 2026-07-28 ones there.
   const shared = createSharedMcp(app);
   return {
-    async serve(req, res, body) {
-      const fast = sessions && !isModernClaim(body) ? undefined : shared.answer(body, req.headers);
+    async serve(req, res, body, principal) {
+      // The label travels as the SDK's authInfo (never the token): the adapter records it as who asked.
+      const authInfo: AuthInfo | undefined =
+        principal === undefined ? undefined : { token: '', clientId: principal, scopes: [] };
+      const fast = sessions && !isModernClaim(body) ? undefined : shared.answer(body, req.headers, authInfo);
       if (fast) return sendJson(res, 200, await fast);
       const request = toWebRequest(req);
       // Routed with the SDK's own era predicate, as its legacy-clients guide does: 2026-07-28 requests
       // are sessionless by definition; 2025-era ones go to the session store when --stateful is on.
       if (!(await isLegacyRequest(request, body))) {
         methods.set(request, methodOf(body));
-        return sendWebResponse(res, await modern.fetch(request, { parsedBody: body }));
+        return sendWebResponse(res, await modern.fetch(request, { parsedBody: body, authInfo }));
       }
-      if (sessions) return sessions.handle(req, res, body);
-      return sendWebResponse(res, await serveLegacyStateless(app, request, body));
+      if (sessions) return sessions.handle(req, res, body, authInfo);
+      return sendWebResponse(res, await serveLegacyStateless(app, request, body, authInfo));
     },
     close: async () => {
       await shared.close();
@@ -61,14 +67,19 @@ export function createMcpEndpoint(app: App, sessions: SessionStore | undefined):
  * plain JSON unless the client asked for progress (the SDK's own fallback always streams SSE, which
  * costs more per call and is only needed for notifications before the result; ADR 0063).
  */
-async function serveLegacyStateless(app: App, request: Request, body: unknown): Promise<Response> {
-  const server = createMcpServer(app);
+async function serveLegacyStateless(
+  app: App,
+  request: Request,
+  body: unknown,
+  authInfo: AuthInfo | undefined,
+): Promise<Response> {
+  const server = createMcpServer(app, { transport: 'http' });
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: !wantsProgress(body),
   });
   await server.connect(transport);
-  const response = await transport.handleRequest(request, { parsedBody: body });
+  const response = await transport.handleRequest(request, { parsedBody: body, authInfo });
   const close = () => void server.close().catch(() => undefined);
   if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
     close();

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WebStandardStreamableHTTPServerTransport, isInitializeRequest } from '@modelcontextprotocol/server';
+import {
+  WebStandardStreamableHTTPServerTransport,
+  isInitializeRequest,
+  type AuthInfo,
+} from '@modelcontextprotocol/server';
 import { createMcpServer } from '../mcp/adapter.js';
 import type { App } from '../server.js';
 import { jsonRpcError, sendJson } from './http.js';
@@ -41,7 +45,7 @@ export class SessionStore {
   }
 
   /** Routes a request to its session, or starts one on initialize (body already read for POSTs). */
-  async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, body: unknown, authInfo?: AuthInfo): Promise<void> {
     const sid = req.headers['mcp-session-id'];
     if (typeof sid === 'string') {
       const session = this.sessions.get(sid);
@@ -56,7 +60,7 @@ export class SessionStore {
       }
       const answer = await session.transport.handleRequest(
         toWebRequest(req),
-        req.method === 'POST' ? { parsedBody: body } : undefined,
+        req.method === 'POST' ? { parsedBody: body, authInfo } : { authInfo },
       );
       return sendWebResponse(res, answer);
     }
@@ -65,7 +69,7 @@ export class SessionStore {
     if (this.sessions.size >= this.max) await this.sweep();
     if (this.sessions.size >= this.max)
       return sendJson(res, 503, rpcError('Too many sessions; try again later'));
-    const server = createMcpServer(this.app);
+    const server = createMcpServer(this.app, { transport: 'http' });
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -77,7 +81,10 @@ export class SessionStore {
       void server.close();
     };
     await server.connect(transport);
-    return sendWebResponse(res, await transport.handleRequest(toWebRequest(req), { parsedBody: body }));
+    return sendWebResponse(
+      res,
+      await transport.handleRequest(toWebRequest(req), { parsedBody: body, authInfo }),
+    );
   }
 
   /** Closes every session (shutdown). */

@@ -206,7 +206,11 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
       expect((again.post as { title: string }).title).toBe('Title by agent B');
       const history = await callOk(c, 'post_history', { post_id: ID, limit: 2 });
       const [newest, second] = history.entries as Record<string, unknown>[];
-      expect(newest).toMatchObject({ reverts: forced.journal_id, actor: null, outcome: 'applied' });
+      expect(newest).toMatchObject({
+        reverts: forced.journal_id,
+        actor: { client_name: 'e2e-test', transport: 'stdio', principal: null },
+        outcome: 'applied',
+      });
       expect(second).toMatchObject({ journal_id: forced.journal_id, reverted_by: newest?.journal_id });
 
       // The keyset cursor walks to older entries, one page at a time.
