@@ -32,7 +32,7 @@ export type Confirmation = {
 export const confirmationSchema = z
   .looseObject({})
   .describe(
-    'destructive writes: status required|confirmed|declined|cancelled; by user (the person confirms in the client) or token (same call + confirm_token); expires_at; preview',
+    'destructive writes: status (required|confirmed|declined|cancelled), by (user|token), confirm_token',
   );
 
 /** Everything the confirmation step knows about the write it holds back. */
