@@ -54,6 +54,8 @@ export interface Config {
   readOnly: boolean;
   providers: EnabledProvider[];
   confirm: 'destructive' | 'never';
+  /** Who confirms a destructive write: the person through the client (elicitation) or a confirm token. */
+  confirmVia: 'auto' | 'user' | 'token';
   confirmSecret: string | undefined;
   requireVersion: boolean;
   dataDir: string;
@@ -195,6 +197,12 @@ export function loadConfig(env: Env, flags: Flags, catalog: readonly RegisteredP
       'POST_EDITOR_CONFIRM',
       z.enum(['destructive', 'never'], { error: 'must be destructive or never' }),
       'destructive',
+    ),
+    confirmVia: read(
+      env,
+      'POST_EDITOR_CONFIRM_VIA',
+      z.enum(['auto', 'user', 'token'], { error: 'must be auto, user or token' }),
+      'auto',
     ),
     confirmSecret,
     requireVersion: read(env, 'POST_EDITOR_REQUIRE_VERSION', bool('POST_EDITOR_REQUIRE_VERSION'), true),

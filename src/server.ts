@@ -6,6 +6,7 @@ import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool } from './core/tool.js';
 import { buildJournalTools } from './pipeline/journal-tools.js';
+import { PostReader } from './mcp/posts.js';
 import { openStore, startRetention } from './store/open.js';
 import type { Store } from './store/types.js';
 
@@ -16,6 +17,8 @@ export const SERVER_VERSION = pkg.version;
 export interface App {
   config: Config;
   registry: ToolRegistry;
+  /** Posts as resources, prompts and completions read through the registry's get/list tools. */
+  posts: PostReader;
   instructions: string;
   log: Logger;
   http: HttpClient;
@@ -48,6 +51,7 @@ export async function createApp(config: Config): Promise<App> {
     policy: {
       requireVersion: config.requireVersion,
       confirm: config.confirm,
+      confirmVia: config.confirmVia,
       applyTimeoutMs: config.applyTimeoutMs,
       lockTtlMs: config.timeoutMs,
     },
@@ -62,6 +66,10 @@ export async function createApp(config: Config): Promise<App> {
   return {
     config,
     registry,
+    posts: new PostReader(
+      registry,
+      runtimes.map((r) => ({ id: r.id, label: r.label })),
+    ),
     instructions: instructionsFor(
       config,
       runtimes.map((r) => r.label),

@@ -48,11 +48,22 @@ const SERVER_VARS: PackagedVar[] = [
   {
     name: 'POST_EDITOR_CONFIRM',
     title: 'Confirm destructive calls',
-    description: 'destructive: unpublish/delete need a confirm token; never: for unattended pipelines',
+    description:
+      'destructive: unpublish/delete (and publishing a Partoo draft) need confirmation; never: for unattended pipelines',
     secret: false,
     kind: 'choice',
     choices: ['destructive', 'never'],
     defaultValue: 'destructive',
+  },
+  {
+    name: 'POST_EDITOR_CONFIRM_VIA',
+    title: 'Who confirms',
+    description:
+      'auto: the person in the client when it can ask (elicitation), else a confirm token; user: only the person; token: only tokens',
+    secret: false,
+    kind: 'choice',
+    choices: ['auto', 'user', 'token'],
+    defaultValue: 'auto',
   },
   {
     name: 'POST_EDITOR_DATA_DIR',

@@ -230,6 +230,7 @@ const VOLATILE = new Set([
   'version_before',
   'current_version',
   'confirm_token',
+  'expires_at',
   'journal_id',
   'reverts',
   'at',

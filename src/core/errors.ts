@@ -24,6 +24,8 @@ export interface ToolErrorDetails {
   provider_status?: number;
   /** Extra machine-readable facts (current version, confirm token, preview…). */
   data?: Record<string, unknown>;
+  /** A result matching the tool's outputSchema, sent as structuredContent next to the error text. */
+  structured?: Record<string, unknown>;
 }
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AskPending, type PersonAsker } from './ask.js';
 import { ToolError } from './errors.js';
 import type { Logger } from './log.js';
 import { recordToolCall, recordUpstream } from './metrics.js';
@@ -40,6 +41,8 @@ export interface ToolContext {
   onUpstreamStatus?: (status: number, seconds?: number) => void;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Present only when the client can ask the person (elicitation) during this call. */
+  ask?: PersonAsker;
   /** Who asked (set by the transport); journaled with every write, null when unknown. */
   actor?: Actor;
 }
@@ -305,7 +308,7 @@ export class ToolRegistry {
     return this.byName.get(name);
   }
 
-  /** Runs a tool and renders the result or error as the contract says; never throws. */
+  /** Runs a tool and renders the result or error as the contract says; throws only AskPending. */
   async call(name: string, rawArgs: unknown, ctx: ToolContext): Promise<CallToolResult> {
     const started = performance.now();
     const tool = this.byName.get(name);
@@ -336,9 +339,15 @@ export class ToolRegistry {
         structuredContent: structured,
       };
     } catch (err) {
+      if (err instanceof AskPending) {
+        // Not a result yet: the adapter asks the client for the person's answer, and the call comes again.
+        outcome = 'input_required';
+        throw err;
+      }
       const error = toToolError(err, this.log, name);
       outcome = error.code;
       providerStatus = error.details.provider_status;
+      const structured = error.details.structured;
       return {
         isError: true,
         content: [
@@ -347,6 +356,8 @@ export class ToolRegistry {
             text: this.redactor.redact(JSON.stringify(this.redactor.redactValue(error.toJSON()))),
           },
         ],
+        // Only where the error carries a result shaped like the tool's outputSchema (SDK clients check it).
+        ...(structured && { structuredContent: this.redactor.redactValue(structured) }),
       };
     } finally {
       // One line per call; arguments and bodies are never logged (they may hold personal data).

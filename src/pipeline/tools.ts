@@ -29,7 +29,7 @@ const confirmField = z
   .string()
   .max(200)
   .optional()
-  .describe('token from the confirmation_required answer; repeat the same call with it to proceed');
+  .describe('confirmation.confirm_token from a dry run or confirmation_required; same call, same arguments');
 
 /** Builds get/list/update/(unpublish|delete) for one provider, all through the shared safety path. */
 export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
@@ -140,7 +140,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
       defineTool({
         name,
         title: removal.title,
-        description: `${removal.description} Destructive: the first call returns confirmation_required with a preview and confirm_token (unless POST_EDITOR_CONFIRM=never); repeat it with the token.`,
+        description: `${removal.description} Destructive: the user confirms in the client if it can ask; else dry_run:true returns the diff and a confirm_token, and the same call with it proceeds.`,
         provider: p,
         input: z.strictObject({ ...idField, ...control, confirm_token: confirmField }),
         output: writeResultSchema,

@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { ToolError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { canonicalJson } from '../core/post.js';
-import { CONFIRM_REFUSALS, type ConfirmTokens } from '../core/safety.js';
+import type { ConfirmTokens } from '../core/safety.js';
 import type { ToolContext } from '../core/tool.js';
+import {
+  checkConfirmation,
+  confirmationSchema,
+  dryRunConfirmation,
+  withConfirmation,
+  type ConfirmVia,
+} from './confirm.js';
 import type { Store } from '../store/types.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
 
@@ -24,12 +31,14 @@ export const writeResultSchema = z.object({
   journal_id: z.string().nullable(),
   request: z.object({ method: z.string(), url: z.string(), body: z.looseObject({}).nullable() }).optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  confirmation: confirmationSchema.optional(),
 });
 export type WriteResult = z.infer<typeof writeResultSchema>;
 
 export interface WritePolicy {
   requireVersion: boolean;
   confirm: 'destructive' | 'never';
+  confirmVia: ConfirmVia;
   /** Upper bound for wait_for_apply polling. */
   applyTimeoutMs: number;
   /** How long a post's write lock lasts without its holder renewing it (POST_EDITOR_TIMEOUT_MS). */
@@ -55,12 +64,25 @@ export interface WriteCall {
   wait_for_apply?: boolean;
   /** Journal id this write reverts, if it is a revert. */
   reverts?: string;
-  /** Ask for a confirm token even for an update (a forced revert over later changes). */
+  /** Ask for confirmation even for an update (a forced revert over later changes). */
   confirm?: boolean;
+  /** The state of the person's accepted confirmation (set by withConfirmation, never from arguments). */
+  person_token?: string;
 }
 
 /** Every write of every provider goes through here: version check, plan, dry run, confirm, journal, send. */
-export async function runWrite<L, U>(
+export function runWrite<L, U>(
+  api: PostApi<L, U>,
+  call: WriteCall,
+  deps: WriteDeps,
+  ctx: ToolContext,
+  plan: (current: LoadedPost) => WritePlan,
+): Promise<WriteResult> {
+  // Asking the person happens outside the write itself, which then runs again with their answer.
+  return withConfirmation(call, deps, ctx, (confirmed) => writeOnce(api, confirmed, deps, ctx, plan));
+}
+
+async function writeOnce<L, U>(
   api: PostApi<L, U>,
   call: WriteCall,
   deps: WriteDeps,
@@ -136,20 +158,25 @@ async function writeLocked<L, U>(
     };
   }
   if (call.dry_run) {
+    const { confirmation, warning } = dryRunConfirmation(call, current.post, planned, deps, ctx);
     return {
       dry_run: true,
       post: null,
       changed_fields,
       diff: planned.diff,
       applied: null,
-      warnings: [...planned.warnings, ...(planned.pendingWarnings ?? [])],
+      warnings: [...planned.warnings, ...(planned.pendingWarnings ?? []), ...(warning ? [warning] : [])],
       journal_id: null,
       request: preview,
+      ...(confirmation && { confirmation }),
     };
   }
-  if ((call.confirm || planned.confirm || call.op !== 'update') && deps.policy.confirm === 'destructive') {
-    checkConfirmation(call, current, deps.confirmTokens, planned.confirm);
-  }
+  const confirmedBy = checkConfirmation(
+    call,
+    { post: current.post, diff: planned.diff, warnings: planned.warnings, request: preview },
+    planned,
+    deps,
+  );
   const journal_id = await deps.store.append({
     provider: call.provider,
     post_id: call.id,
@@ -202,42 +229,8 @@ async function writeLocked<L, U>(
     warnings,
     journal_id,
     ...(outcome.extra && { details: outcome.extra }),
+    ...(confirmedBy && { confirmation: { status: 'confirmed' as const, by: confirmedBy } }),
   };
-}
-
-function checkConfirmation(
-  call: WriteCall,
-  current: LoadedPost,
-  tokens: ConfirmTokens,
-  reason?: string,
-): void {
-  // A forced revert binds the entry it reverts too, so its token confirms that revert and nothing else.
-  const args = call.reverts ? { ...call.changes, reverts: call.reverts } : call.changes;
-  const binding = { tool: call.tool, id: call.id, version: current.post.version, args };
-  let refusal = '';
-  let verdict: string | undefined;
-  if (call.confirm_token !== undefined) {
-    const checked = tokens.check(call.confirm_token, binding);
-    if (checked === 'ok') return;
-    verdict = checked;
-    refusal = `${CONFIRM_REFUSALS[checked]} A new confirm_token is below. `;
-  }
-  const { title, url, status } = current.post;
-  const what = call.op === 'update' ? 'forced revert overwrites later changes' : `${call.op} is destructive`;
-  throw new ToolError(
-    'confirmation_required',
-    `${refusal}${reason ?? `This ${what}`}: check the preview with the user, then repeat the same call with confirm_token.`,
-    {
-      retryable: false,
-      field: 'confirm_token',
-      data: {
-        confirm_token: tokens.issue(binding),
-        ...(verdict && { refused_because: verdict }),
-        expires_in_s: 600,
-        preview: { id: call.id, title, url, status, version: current.post.version },
-      },
-    },
-  );
 }
 
 async function waitForApply<L, U>(

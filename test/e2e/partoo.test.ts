@@ -250,7 +250,11 @@ describe('Partoo updates', () => {
     expect(first.code).toBe('confirmation_required');
     expect(first.message).toMatch(/^Publish this draft/);
     expect(partoo().seen('PUT')).toHaveLength(0);
-    await callOk(ctx.server.client, 'partoo_update_post', { ...args, confirm_token: first.confirm_token });
+    const done = await callOk(ctx.server.client, 'partoo_update_post', {
+      ...args,
+      confirm_token: first.confirm_token,
+    });
+    expect(done.confirmation).toEqual({ status: 'confirmed', by: 'token' });
     await eventually(async () => (await get('3409')).status === 'published');
   });
 
