@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { browserAvailable, launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { createTestStore, storeKinds } from '../helpers/stores.js';
 import {
   baseEnv,
@@ -23,7 +23,7 @@ const BOT = `bot-${randomBytes(12).toString('hex')}`;
 const SHOTS = process.env.REVIEW_SCREENSHOTS === '1';
 const DOCS = resolve(import.meta.dirname, '../../docs');
 
-describe.each(storeKinds())('review page in a real browser (%s store)', (kind) => {
+describe.runIf(browserAvailable()).each(storeKinds())('review page in a real browser (%s store)', (kind) => {
   let sandbox: Sandbox;
   let server: HttpServer;
   let env: Record<string, string>;
