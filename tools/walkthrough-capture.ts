@@ -240,9 +240,13 @@ const VOLATILE = new Set([
   'created_ts',
 ]);
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** The value with every run-specific field replaced by its JSON type, for comparing two captures. */
 export function maskVolatile(value: unknown, key = ''): unknown {
   if (VOLATILE.has(key) && value !== null) return `<${typeof value}>`;
+  // Any other timestamp too (created_at in fields…): the seeds move with the clock's hour.
+  if (typeof value === 'string' && ISO_TIME.test(value)) return '<time>';
   if (typeof value === 'string')
     return value.replace(/^http:\/\/127\.0\.0\.1:\d+\//, 'http://127.0.0.1:PORT/');
   if (Array.isArray(value)) return value.map((v) => maskVolatile(v));
