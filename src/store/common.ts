@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ToolError } from '../core/errors.js';
+import { recordStoreError } from '../core/metrics.js';
 import type { Actor, JournalEntry, NewJournalEntry, Outcome } from './types.js';
 
 /** A new journal id (`j_<time base36>_<10 hex>`): sortable by time, unguessable, the format post_history checks. */
@@ -7,8 +8,9 @@ export function newJournalId(now = Date.now()): string {
   return `j_${now.toString(36)}_${randomBytes(5).toString('hex')}`;
 }
 
-/** The refusal every store throws when a pre-image could not be stored durably. */
+/** The refusal every store throws when a pre-image could not be stored durably; counted in the metrics. */
 export function notStored(where: string, reason: string, fix: string): ToolError {
+  recordStoreError('append');
   return new ToolError(
     'provider_error',
     `The journal entry could not be stored in ${where} (${reason}); nothing was sent to the provider.`,

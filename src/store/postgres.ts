@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ToolError } from '../core/errors.js';
+import { recordStoreError } from '../core/metrics.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -198,7 +199,8 @@ export class PostgresStore implements Store {
           journal_id,
         ],
       )
-      .catch(() => undefined); // best effort: the entry stays `pending` ("may have been sent")
+      // Best effort: the entry stays `pending` ("may have been sent").
+      .catch(() => recordStoreError('complete'));
   }
 
   async find(journal_id: string): Promise<JournalEntry | undefined> {
@@ -330,6 +332,7 @@ function describe(err: unknown): string {
 }
 
 function lockFailure(err: unknown): ToolError {
+  recordStoreError('lock');
   return new ToolError(
     'provider_error',
     `The write lock could not be taken in the PostgreSQL journal (${describe(err)}); nothing was sent to the provider.`,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ToolError } from '../core/errors.js';
+import { recordStoreError } from '../core/metrics.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -154,6 +155,7 @@ export class SqliteStore implements Store {
       ).run(outcome, detail === undefined ? null : this.redact(detail), new Date().toISOString(), journal_id);
     } catch {
       // Best effort: the entry stays `pending`, which post_history shows as "may have been sent".
+      recordStoreError('complete');
     }
     return Promise.resolve();
   }
