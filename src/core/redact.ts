@@ -34,6 +34,24 @@ export class Redactor {
     return out;
   }
 
+  /** Whether the text holds any registered secret in any of its forms (a JSON text holds a secret's escaped form). */
+  finds(text: string): boolean {
+    for (const needle of this.needles) if (text.includes(needle)) return true;
+    return false;
+  }
+
+  /**
+   * The value and its JSON text, both with secrets removed. The common case (no secret anywhere) costs one
+   * JSON.stringify and a search: JSON escapes each character on its own, so a secret inside any string
+   * or key shows in the text as its escaped form, which is a needle. Only then is the value copied.
+   */
+  render<T>(value: T): { value: T; json: string } {
+    const json = JSON.stringify(value);
+    if (!this.finds(json)) return { value, json };
+    const clean = this.redactValue(value);
+    return { value: clean, json: this.redact(JSON.stringify(clean)) };
+  }
+
   /**
    * A copy of a JSON-able value with secrets removed from every string (keys included); other values
    * are kept as they are. Callers bound the depth (arguments and provider answers are depth-checked).

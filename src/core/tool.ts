@@ -331,13 +331,9 @@ export class ToolRegistry {
           if (seconds !== undefined) recordUpstream(tool.provider ?? 'none', status, seconds);
         },
       });
-      // Redacted as values first (a secret holding `"` or `\` reads differently once serialized), then
-      // the text once more for any serialized form.
-      const structured = this.redactor.redactValue(result) as Record<string, unknown>;
-      return {
-        content: [{ type: 'text', text: this.redactor.redact(JSON.stringify(structured)) }],
-        structuredContent: structured,
-      };
+      // Redacted as values (a secret holding `"` or `\` reads differently once serialized) and as text.
+      const { value, json } = this.redactor.render(result as Record<string, unknown>);
+      return { content: [{ type: 'text', text: json }], structuredContent: value };
     } catch (err) {
       if (err instanceof AskPending) {
         // Not a result yet: the adapter asks the client for the person's answer, and the call comes again.
