@@ -5,6 +5,7 @@ import { envFileCandidates, findEnvFile } from './cli/env-file.js';
 import { loadConfig, type Flags } from './config.js';
 import { PROVIDERS } from './providers/index.js';
 import { ConfigError, isLoopbackHost, type Env } from './core/env.js';
+import { flushLogs } from './core/log.js';
 import type { startSandbox as StartSandbox } from './sandbox/server.js';
 import { createApp, SERVER_VERSION } from './server.js';
 import { serveStdio } from './transports/stdio.js';
@@ -108,7 +109,10 @@ async function main(): Promise<void> {
     const host = values.host ?? '127.0.0.1';
     if (!isLoopbackHost(host))
       throw new ConfigError('--host', 'review serves on loopback only (e.g. 127.0.0.1)');
-    const say = (line: string) => process.stderr.write(line + '\n');
+    const say = (line: string) => {
+      flushLogs();
+      process.stderr.write(line + '\n');
+    };
     const handle = await serveReview(app, { host, port: port ?? REVIEW_PORT }, say);
     say(`Review page: ${handle.url} (store: ${app.store.kind}). Press Ctrl+C to stop.`);
     await waitForSignal();
@@ -160,6 +164,7 @@ function inspectorCommand(url: string): string {
 }
 
 function printSandboxBanner(url: string, auth: boolean): void {
+  flushLogs();
   const config = { mcpServers: { 'post-editor-sandbox': { type: 'http', url } } };
   process.stderr.write(
     `\npost-editor-mcp is serving the SANDBOX (sample posts, nothing leaves this machine) at\n\n  ${url}\n\n` +
@@ -184,6 +189,7 @@ function waitForSignal(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  flushLogs();
   if (err instanceof UsageError) {
     process.stderr.write(`post-editor-mcp: ${err.message}\n`);
     process.exit(2);

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '../core/env.js';
+import { flushLogs } from '../core/log.js';
 import { recordRejection } from '../core/metrics.js';
 import { reviewPageFor } from '../review/mount.js';
 import { originIsThisHost } from '../review/http-util.js';
@@ -27,12 +28,13 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   const sessions = cfg.stateful ? new SessionStore(app, cfg.sessionTtlMs, cfg.maxSessions) : undefined;
   // The review page (ADR 0120): same Host/Origin checks, its own login; off with MCP_HTTP_REVIEW=false.
   const review = cfg.review
-    ? await reviewPageFor(app, (line) =>
+    ? await reviewPageFor(app, (line) => {
         // A JSON line like the logs around it, but written here: a login token must not reach a log file.
+        flushLogs();
         process.stderr.write(
           JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: line }) + '\n',
-        ),
-      )
+        );
+      })
     : undefined;
   const auth = cfg.tokens.length > 0 ? new BearerAuth(cfg.tokens, cfg.authFailuresPerMinute) : undefined;
   const mcp = createMcpEndpoint(app, sessions);

@@ -9,6 +9,10 @@ export async function serveStdio(app: App): Promise<void> {
     process.stdin.once('close', () => resolve());
     // The client went away (EPIPE): there is no one left to answer, so stop quietly.
     process.stdout.on('error', () => resolve());
+    // A client stopping us by signal (the SDK's does after closing stdin) gets the same clean stop: the
+    // store is closed and the log lines still buffered are written.
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
   });
   // One protocol server per connection: a 2025-era opening (initialize) and a 2026-07-28 one
   // (per-request _meta, server/discover) both land on it, the SDK pins the era at the first message.

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { baseEnv, connectStdio, startTestSandbox, type StdioServer } from '../helpers/harness.js';
 
@@ -37,11 +37,14 @@ describe('structured logging', () => {
     sandbox.emulator('buttercms').inject({ status: 429, headers: { 'retry-after': '600' }, body: {} });
     await call('buttercms_get_post', { id: 'cold-brew-at-home' });
 
-    const stderr = lines(server.stderr());
-    for (const line of stderr)
+    // Info lines are written in batches (ADR 0170): they follow the answers within a few tens of ms.
+    const calls = await vi.waitFor(() => {
+      const logged = lines(server.stderr()).filter((l) => l.msg === 'tool call');
+      expect(logged).toHaveLength(4);
+      return logged;
+    });
+    for (const line of lines(server.stderr()))
       expect(line).toMatchObject({ time: expect.any(String), level: expect.any(String) });
-    const calls = stderr.filter((l) => l.msg === 'tool call');
-    expect(calls).toHaveLength(4);
     expect(calls[0]).toMatchObject({
       level: 'info',
       tool: 'buttercms_get_post',
@@ -69,9 +72,10 @@ describe('structured logging', () => {
     const quiet = await connectStdio({ ...baseEnv(sandbox.env), LOG_LEVEL: 'error' });
     try {
       await quiet.client.callTool({ name: 'buttercms_get_post', arguments: { id: 'cold-brew-at-home' } });
-      expect(quiet.stderr()).toBe('');
     } finally {
+      // Closed first: the server writes whatever it still holds when it exits.
       await quiet.close();
     }
+    expect(quiet.stderr()).toBe('');
   });
 });
