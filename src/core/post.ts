@@ -65,66 +65,34 @@ export function hashVersion(value: unknown): string {
 
 /** JSON with object keys sorted, so equal values hash equally; provider_error for a value too deep to serialize. */
 export function canonicalJson(value: unknown): string {
-  // Written out rather than JSON.stringify with a sorting replacer (a copy of every object, ~8× slower on
-  // every get_post); the output is byte-identical to that form, so versions handed out before still match.
-  return serialize(value, '', 0) ?? (undefined as unknown as string);
+  // A sorted copy written natively, not JSON.stringify with a sorting replacer (a callback per value and
+  // an entries array per object made it ~2× slower, on every get_post). The output is byte-identical to
+  // that former form (integer-like keys still come first, as JavaScript enumerates them), so versions
+  // handed out before still match.
+  return JSON.stringify(sortedCopy(value, '', 0));
 }
 
-/** One value as JSON.stringify writes it (toJSON, undefined and functions dropped), objects with sorted keys. */
-function serialize(value: unknown, key: string, depth: number): string | undefined {
-  let v = value;
-  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function')
-    v = (v as { toJSON(key: string): unknown }).toJSON(key);
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'bigint':
-      return JSON.stringify(v); // throws, as JSON.stringify does
-    case 'object':
-      break;
-    default:
-      return undefined; // undefined, functions, symbols
-  }
+/** The value with every object's keys in sorted order (after toJSON, as JSON.stringify sees it). */
+function sortedCopy(value: unknown, key: string, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   // The same bound the HTTP client applies to answers: a value from elsewhere must not overflow the stack.
   if (depth >= MAX_RESPONSE_DEPTH)
     throw new ToolError(
       'provider_error',
       `A value nests deeper than ${MAX_RESPONSE_DEPTH} levels and cannot be compared.`,
     );
-  if (Array.isArray(v)) {
-    const items = v.map((item: unknown, i) => serialize(item, String(i), depth + 1) ?? 'null');
-    return `[${items.join(',')}]`;
+  const json = (value as { toJSON?: unknown }).toJSON;
+  if (typeof json === 'function') return sortedCopy(json.call(value, key), key, depth);
+  if (Array.isArray(value)) return value.map((item: unknown, i) => sortedCopy(item, String(i), depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) {
+    const item = sortedCopy((value as Record<string, unknown>)[k], k, depth + 1);
+    // A "__proto__" key from JSON is data: define it, never let the assignment set a prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[k] = item;
   }
-  const record = v as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const k of Object.keys(record).sort(canonicalKeyOrder)) {
-    const item = serialize(record[k], k, depth + 1);
-    if (item !== undefined) parts.push(`${JSON.stringify(k)}:${item}`);
-  }
-  return `{${parts.join(',')}}`;
-}
-
-/**
- * Keys sorted by code unit, except that array-index keys ("0", "12") come first in numeric order: the
- * order the former form produced, since it rebuilt each object from sorted entries and JavaScript
- * enumerates integer keys first.
- */
-function canonicalKeyOrder(a: string, b: string): number {
-  const ai = isIndexKey(a);
-  const bi = isIndexKey(b);
-  if (ai && bi) return Number(a) - Number(b);
-  if (ai !== bi) return ai ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
-
-function isIndexKey(key: string): boolean {
-  return INDEX_KEY.test(key) && Number(key) < 4294967295;
+  return out;
 }
 
 // Zero-width, bidi override/isolate and other invisible format characters: provider text could

@@ -63,6 +63,9 @@ function value(next: () => number, depth: number): unknown {
   }
   if (r < 0.55) return Array.from({ length: Math.floor(next() * 4) }, () => value(next, depth + 1));
   if (r < 0.6) return new Date(Math.floor(next() * 2e12));
+  // Keys the native path must not take: an own "__proto__" (as JSON.parse makes it) and a "toJSON" datum.
+  if (r < 0.62) return JSON.parse('{"__proto__": {"x": 1}, "b": [2, {"a": 1}]}') as unknown;
+  if (r < 0.63) return { toJSON: 'not a function', z: 1, a: { '3': 0 } };
   const out: Record<string, unknown> = {};
   for (let i = Math.floor(next() * 6); i > 0; i--)
     out[KEYS[Math.floor(next() * KEYS.length)]!] = value(next, depth + 1);
