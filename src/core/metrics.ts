@@ -71,14 +71,29 @@ export async function enableMetrics(inFlight: () => number): Promise<Registry> {
   return registry;
 }
 
+// The labelled children of the per-call series, kept: prom-client otherwise sorts and joins the label
+// object on every record, twice per call.
+const toolCallSeries = new Map<string, { inc(): void }>();
+const upstreamSeries = new Map<string, { observe(value: number): void }>();
+
 /** Counts one tool call and how it ended. */
 export function recordToolCall(tool: string, outcome: string): void {
-  metrics?.toolCalls.inc({ tool, outcome });
+  if (!metrics) return;
+  const key = `${tool}\n${outcome}`;
+  let series = toolCallSeries.get(key);
+  if (!series) toolCallSeries.set(key, (series = metrics.toolCalls.labels({ tool, outcome })));
+  series.inc();
 }
 
 /** Observes one upstream HTTP answer. */
 export function recordUpstream(provider: string, status: number, seconds: number): void {
-  metrics?.upstream.observe({ provider, status_class: `${Math.floor(status / 100)}xx` }, seconds);
+  if (!metrics) return;
+  const statusClass = `${Math.floor(status / 100)}xx`;
+  const key = `${provider}\n${statusClass}`;
+  let series = upstreamSeries.get(key);
+  if (!series)
+    upstreamSeries.set(key, (series = metrics.upstream.labels({ provider, status_class: statusClass })));
+  series.observe(seconds);
 }
 
 /** Counts one upstream retry. */

@@ -38,6 +38,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     : undefined;
   const auth = cfg.tokens.length > 0 ? new BearerAuth(cfg.tokens, cfg.authFailuresPerMinute) : undefined;
   const mcp = createMcpEndpoint(app, sessions);
+  const hosts = new HostCheck(cfg.host);
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
@@ -64,10 +65,10 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   server.requestTimeout = Math.max(app.config.timeoutMs * 3, 60_000);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!hostAllowed(req.headers.host, cfg.host)) return sendJson(res, 403, { error: 'Host not allowed' });
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') {
+    if (!hosts.allowed(req.headers.host)) return sendJson(res, 403, { error: 'Host not allowed' });
+    const pathname = pathOf(req.url);
+    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (pathname === '/readyz') {
       return shuttingDown
         ? sendJson(res, 503, { status: 'shutting down' })
         : sendJson(res, 200, {
@@ -80,13 +81,13 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
             in_flight: inFlight,
           });
     }
-    if (review && isReviewPath(url.pathname)) {
+    if (review && isReviewPath(pathname)) {
       // The page's own origin is always allowed: a deployed server's forms post back to itself.
       if (!originAllowed(req.headers.origin, cfg.allowedOrigins) && !originIsThisHost(req))
         return sendJson(res, 403, { error: 'Origin not allowed' });
-      return review.handle(req, res, url);
+      return review.handle(req, res, new URL(req.url ?? '/', 'http://localhost'));
     }
-    if (url.pathname !== '/mcp' && url.pathname !== '/metrics')
+    if (pathname !== '/mcp' && pathname !== '/metrics')
       return sendJson(res, 404, { error: 'Not found: the MCP endpoint is POST /mcp' });
     if (!originAllowed(req.headers.origin, cfg.allowedOrigins))
       return sendJson(res, 403, { error: 'Origin not allowed' });
@@ -94,7 +95,7 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     const verdict = auth?.check(req.headers.authorization, client);
     if (verdict && !verdict.ok)
       return refuseAuth(res, verdict.status === 429 ? verdict.retryAfterS : undefined);
-    if (url.pathname === '/metrics') return serveMetrics(res);
+    if (pathname === '/metrics') return serveMetrics(res);
     // One token now (refusing a flood before its bodies are read), one per further message once parsed.
     const wait = limiter.take(client);
     if (wait > 0) return tooManyRequests(res, wait, 'Too many requests');
@@ -214,6 +215,35 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, max: number): und
   });
   req.resume();
   return undefined;
+}
+
+/** The path of a request target (what URL parsing would give for an origin-form target), without its query. */
+function pathOf(target: string | undefined): string {
+  if (!target) return '/';
+  const end = target.search(/[?#]/);
+  const path = end < 0 ? target : target.slice(0, end);
+  // Anything unusual (absolute-form, dot segments, escapes) goes through the URL parser as before.
+  return /^\/[\w\-/]*$/.test(path) && !path.includes('//')
+    ? path
+    : new URL(target, 'http://localhost').pathname;
+}
+
+/** hostAllowed with the answers for the few Host headers a server sees remembered (parsing one is a URL parse per request). */
+class HostCheck {
+  private readonly seen = new Map<string, boolean>();
+
+  constructor(private readonly boundHost: string) {}
+
+  allowed(hostHeader: string | undefined): boolean {
+    if (hostHeader === undefined) return false;
+    let verdict = this.seen.get(hostHeader);
+    if (verdict === undefined) {
+      verdict = hostAllowed(hostHeader, this.boundHost);
+      if (this.seen.size >= 64) this.seen.clear();
+      this.seen.set(hostHeader, verdict);
+    }
+    return verdict;
+  }
 }
 
 /** Whether the Host header is acceptable for the bound address (loopback binds accept loopback names only). */
