@@ -49,6 +49,7 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** Upstream HTTP with a shared keep-alive pool, one time budget per call, bounded retries and size cap. */
 export class HttpClient {
   private agent: Promise<Agent> | undefined;
+  private readonly origins = new Map<string, boolean>();
   private readonly opts: Required<HttpClientOptions>;
 
   constructor(options: HttpClientOptions) {
@@ -71,13 +72,14 @@ export class HttpClient {
         const res = await this.once(req, remaining);
         const seconds = (performance.now() - sentAt) / 1000;
         req.onStatus?.(res.status, seconds);
-        this.opts.log.debug('upstream', {
-          method: req.method,
-          // Path only: the query may carry search terms (personal data); credentials are never in URLs.
-          url: urlWithoutQuery(req.url),
-          status: res.status,
-          duration_ms: Math.round(seconds * 1000),
-        });
+        if (this.opts.log.debugging)
+          this.opts.log.debug('upstream', {
+            method: req.method,
+            // Path only: the query may carry search terms (personal data); credentials are never in URLs.
+            url: urlWithoutQuery(req.url),
+            status: res.status,
+            duration_ms: Math.round(seconds * 1000),
+          });
         if (!RETRYABLE_STATUS.has(res.status)) return res;
         const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
         const mayRetry =
@@ -136,10 +138,7 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest, budgetMs: number): Promise<HttpResponse> {
-    const url = new URL(req.url);
-    for (const [k, v] of Object.entries(req.query ?? {})) {
-      if (v !== undefined) url.searchParams.set(k, String(v));
-    }
+    const url = this.target(req);
     // undici takes an EventEmitter as the abort signal: one per call, fired by the time budget or by the
     // caller. Not an AbortController (creating one was ~2% of a call's CPU), and a timer cleared when the
     // call ends, not AbortSignal.timeout(): that lives on for the whole budget after each call, which held
@@ -157,7 +156,41 @@ export class HttpClient {
     }
   }
 
-  private async exchange(req: HttpRequest, url: URL, abort: Abort): Promise<HttpResponse> {
+  /**
+   * Origin and path of a request. A URL already in normal form with no query (the usual read) is split
+   * by hand, its origin checked once with the URL parser; anything else is parsed, as always.
+   */
+  private target(req: HttpRequest): { origin: string; path: string } {
+    const query = Object.entries(req.query ?? {}).filter(([, v]) => v !== undefined);
+    const slash = req.url.indexOf('/', req.url.indexOf('://') + 3);
+    const origin = slash > 0 ? req.url.slice(0, slash) : '';
+    if (query.length === 0 && slash > 0 && PLAIN_PATH.test(req.url.slice(slash)) && this.isOrigin(origin))
+      return { origin, path: req.url.slice(slash) };
+    const url = new URL(req.url);
+    for (const [k, v] of query) url.searchParams.set(k, String(v));
+    return { origin: url.origin, path: url.pathname + url.search };
+  }
+
+  /** Whether the text is exactly the origin the URL parser would make of it (remembered per origin). */
+  private isOrigin(origin: string): boolean {
+    let verdict = this.origins.get(origin);
+    if (verdict === undefined) {
+      try {
+        verdict = new URL(origin).origin === origin;
+      } catch {
+        verdict = false;
+      }
+      if (this.origins.size >= 64) this.origins.clear();
+      this.origins.set(origin, verdict);
+    }
+    return verdict;
+  }
+
+  private async exchange(
+    req: HttpRequest,
+    url: { origin: string; path: string },
+    abort: Abort,
+  ): Promise<HttpResponse> {
     const timeout = () => Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let payload: string | undefined;
@@ -170,7 +203,7 @@ export class HttpClient {
     try {
       res = await agent.request({
         origin: url.origin,
-        path: url.pathname + url.search,
+        path: url.path,
         method: req.method,
         headers,
         body: payload,
@@ -276,8 +309,9 @@ function parseBody(text: string, status: number): unknown {
     return text;
   }
   // Everything downstream (hashing, diffing, serializing) recurses: a pathologically deep answer is
-  // refused here rather than overflowing the stack later.
-  if (pathDeeperThan(body, MAX_RESPONSE_DEPTH)) {
+  // refused here rather than overflowing the stack later. A text with no more opening brackets than
+  // the limit cannot nest past it, which spares the walk for nearly every answer.
+  if (openingsExceed(text, MAX_RESPONSE_DEPTH) && pathDeeperThan(body, MAX_RESPONSE_DEPTH)) {
     throw new ToolError(
       'provider_error',
       `The provider's answer nests deeper than ${MAX_RESPONSE_DEPTH} levels and was refused as malformed.`,
@@ -285,6 +319,14 @@ function parseBody(text: string, status: number): unknown {
     );
   }
   return body;
+}
+
+/** Whether the text holds more than `limit` of `{` and `[` (strings included: an upper bound on nesting). */
+function openingsExceed(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i >= 0 && count <= limit; i = text.indexOf('{', i + 1)) count++;
+  for (let i = text.indexOf('['); i >= 0 && count <= limit; i = text.indexOf('[', i + 1)) count++;
+  return count > limit;
 }
 
 /** An HTML error page becomes its title; other text is trimmed. */
@@ -342,6 +384,10 @@ class Abort extends EventEmitter {
 }
 
 const TOO_LARGE = new Error('response too large');
+
+/** A path the URL parser would leave as it is: unreserved and sub-delim characters, escapes, no dot segments (%2E included). */
+const PLAIN_PATH =
+  /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*(?:%(?!2E)[0-9A-F]{2}[\w\-.~!$&'()*+,;=:@]*)*)+$/;
 
 /** A body's chunks, read with plain events (cheaper than for-await); rejects with TOO_LARGE past `max` bytes. */
 function readCapped(body: Readable, max: number): Promise<Buffer[]> {

@@ -7,6 +7,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
+  /** Whether debug lines are written: callers check it before building costly debug fields. */
+  readonly debugging: boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -84,6 +86,7 @@ export function createLogger(level: LogLevel, redactor: Redactor, file?: string)
     buffer.add(line, RANK[lvl] >= RANK.warn);
   };
   return {
+    debugging: min <= RANK.debug,
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),

@@ -106,11 +106,24 @@ export function cleanText(text: string | null | undefined): string | null {
   return text.replace(INVISIBLE, '');
 }
 
+// The same timestamps come back on every read of a post: their normal forms are remembered (bounded).
+const isoOf = new Map<string, string | null>();
+
 /** Normalizes a provider timestamp (any ISO form, or Unix seconds) to ISO 8601 UTC, or null. */
 export function toIsoUtc(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000).toISOString();
   if (typeof value !== 'string') return null;
+  let iso = isoOf.get(value);
+  if (iso === undefined) {
+    iso = parseIsoUtc(value);
+    if (isoOf.size >= 4096) isoOf.clear();
+    isoOf.set(value, iso);
+  }
+  return iso;
+}
+
+function parseIsoUtc(value: string): string | null {
   // A naive timestamp (no offset) from an API documented as UTC is read as UTC, not local time.
   const naive = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
   const ms = Date.parse(naive ? `${value}Z` : value);

@@ -29,6 +29,7 @@ describe('HttpClient writes and refused connections', () => {
     const received: string[] = [];
     const silent = () => undefined;
     const log: Logger = {
+      debugging: true,
       info: silent,
       warn: silent,
       error: silent,
@@ -59,7 +60,7 @@ describe('HttpClient writes and refused connections', () => {
   it('reports a write that keeps being refused as retryable provider_unavailable (nothing was sent)', async () => {
     const port = await freePort();
     const silent = () => undefined;
-    const log: Logger = { debug: silent, info: silent, warn: silent, error: silent };
+    const log: Logger = { debugging: false, debug: silent, info: silent, warn: silent, error: silent };
     const client = new HttpClient({ timeoutMs: 5000, maxRetries: 1, redactor: new Redactor(), log });
     try {
       const err = await client
@@ -70,6 +71,46 @@ describe('HttpClient writes and refused connections', () => {
         code: 'provider_unavailable',
         retryable: true,
       });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('HttpClient request targets', () => {
+  it('sends every path and query exactly as the URL parser normalizes them (plain paths skip the parser)', async () => {
+    const received: string[] = [];
+    upstream = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => upstream?.listen(0, '127.0.0.1', r));
+    const { port } = upstream.address() as AddressInfo;
+    const silent = () => undefined;
+    const log: Logger = { debugging: false, debug: silent, info: silent, warn: silent, error: silent };
+    const client = new HttpClient({ timeoutMs: 5000, maxRetries: 0, redactor: new Redactor(), log });
+    const cases: [string, Record<string, string>?][] = [
+      ['/posts/3411'],
+      ['/v2/posts/a%20b'],
+      ['/a/../b'],
+      ['/a/./b'],
+      ['/%2E%2E/x'],
+      ['/a b'],
+      ['/é'],
+      ['/posts', { page: '2', q: 'a b&c' }],
+      ['/posts?x=1'],
+    ];
+    try {
+      for (const [path, query] of cases) {
+        const url = `http://127.0.0.1:${port}${path}`;
+        await client.send({ method: 'GET', url, kind: 'read', ...(query && { query }) });
+        const expected = new URL(url);
+        for (const [k, v] of Object.entries(query ?? {})) expected.searchParams.set(k, v);
+        expect(received.at(-1)).toBe(expected.pathname + expected.search);
+      }
+      // Hosts in other spellings are normalized too (here: the default port, an upper-case scheme).
+      await client.send({ method: 'GET', url: `HTTP://127.0.0.1:${port}/x`, kind: 'read' });
+      expect(received.at(-1)).toBe('/x');
     } finally {
       await client.close();
     }
