@@ -224,13 +224,31 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string,
   >;
 }
 
+const QUIET_NULL = 'x-quiet-null';
+
+/**
+ * A nullable input field whose null is accepted but not advertised (ADR 0165): its input JSON Schema
+ * shows only the other type. For fields that an empty value ("" or []) clears as well, so a client
+ * that validates arguments against the schema can still clear them; the tool description says how.
+ */
+export function quietNull<T extends z.ZodType>(schema: T): z.ZodNullable<T> {
+  return schema.nullable().meta({ [QUIET_NULL]: true });
+}
+
+/** Whether an (optional) input field was made with quietNull: it takes a null its JSON Schema does not show. */
+export function isQuietNull(schema: z.ZodType): boolean {
+  const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+  return inner.meta()?.[QUIET_NULL] === true;
+}
+
 /**
  * Drops what an input schema says by default and the model pays for on every turn: string keys and
- * "any value" of records, and the safe-integer bounds zod adds to every integer.
+ * "any value" of records, the safe-integer bounds zod adds to every integer, and a quiet null.
  */
 function compactInput(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compactInput);
   if (typeof node !== 'object' || node === null) return node;
+  if (QUIET_NULL in node) return compactInput(withoutNull(node));
   const nullable = nullableOf(node as Record<string, unknown>);
   if (nullable) return compactInput(nullable);
   const out: Record<string, unknown> = {};
@@ -259,6 +277,18 @@ function compactOutput(node: unknown): unknown {
     out[key] = compactOutput(value);
   }
   return out;
+}
+
+/** A quiet-null field as its non-null type: `type: [X, "null"]` or `anyOf: [{…X}, {type: "null"}]` → X. */
+function withoutNull(node: object): Record<string, unknown> {
+  const { [QUIET_NULL]: _quiet, anyOf, ...rest } = node as Record<string, unknown>;
+  if (Array.isArray(rest.type)) {
+    const types = (rest.type as unknown[]).filter((t) => t !== 'null');
+    return { ...rest, type: types.length === 1 ? types[0] : types };
+  }
+  if (!Array.isArray(anyOf)) return rest;
+  const branches = (anyOf as unknown[]).filter((b) => JSON.stringify(b) !== '{"type":"null"}');
+  return branches.length === 1 ? { ...rest, ...(branches[0] as object) } : { ...rest, anyOf: branches };
 }
 
 /** `anyOf: [{type: X, …}, {type: "null"}]` as the shorter `{type: [X, "null"], …}` (an enum gains null). */

@@ -21,6 +21,8 @@ export interface RegisteredProvider {
   id: string;
   label: string;
   env: EnvVar[];
+  /** The update tool's provider fields, as declared (the tests read which fields take a quiet null). */
+  updateInput: z.ZodObject;
   readSettings(env: Env): unknown;
   secrets(settings: unknown): (string | undefined)[];
   start(settings: unknown, deps: ProviderDeps & WriteDeps, options: { readOnly: boolean }): ProviderRuntime;
@@ -34,6 +36,7 @@ export function registerProvider<S, L extends z.ZodObject, U extends z.ZodObject
     id: def.id,
     label: def.label,
     env: def.env,
+    updateInput: def.updateInput,
     readSettings: (env) => def.readSettings(env),
     secrets: (settings) => def.secrets(settings as S),
     start(settings, deps, options) {

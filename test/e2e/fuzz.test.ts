@@ -5,7 +5,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
+import { isQuietNull } from '../../src/core/tool.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { createApp, type App } from '../../src/server.js';
@@ -226,11 +228,20 @@ const UNSAFE_ID = /[/?#%\\\u0000-\u001f]|^\.{1,2}$|^$/;
 /** Whether the server must refuse these arguments (top-level null/absent means "no arguments"). */
 function mustRefuse(c: Case): boolean {
   if (c.args === null || c.args === undefined) return false;
+  if (quietNullCleared(c)) return false;
   if (c.field === 'id' && typeof c.args === 'object') {
     const id = (c.args as Record<string, unknown>).id;
     if (typeof id === 'string' && UNSAFE_ID.test(id)) return true;
   }
   return violates(toolSchema(c.tool), c.args);
+}
+// An update field whose null is accepted but not advertised (ADR 0165): null clears it, as "" or [] does.
+function quietNullCleared(c: Case): boolean {
+  const args = c.args as Record<string, unknown>;
+  if (typeof args !== 'object' || !Object.hasOwn(args, c.field) || args[c.field] !== null) return false;
+  const provider = PROVIDERS.find((p) => c.tool === `${p.id}_update_post`);
+  const shape = provider?.updateInput.shape ?? {};
+  return Object.hasOwn(shape, c.field) && isQuietNull(shape[c.field] as z.ZodType);
 }
 const toolSchema = (name: string) => tools.find((t) => t.name === name)!.inputSchema as Schema;
 

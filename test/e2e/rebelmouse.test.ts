@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import type { JsonSchemaType } from '@modelcontextprotocol/client';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import { describe, expect, it } from 'vitest';
 import { SERVER_ENTRY, baseEnv, callOk, connectStdio, toolError } from '../helpers/harness.js';
 import { useProviderServer } from '../helpers/provider-server.js';
@@ -160,6 +162,76 @@ describe('RebelMouse end to end', () => {
     });
     expect(sent.created_ts).toBe(Date.UTC(2026, 0, 1, 8, 30) / 1000);
     expect((await get(LIGHTHOUSE)).published_at).toBe('2026-01-01T08:30:00.000Z');
+  });
+
+  it('lets a client that validates arguments against the schema clear every field null clears ("" or [] where null is not advertised), and still takes null there', async () => {
+    const { tools } = await ctx.server.client.listTools();
+    const schema = tools.find((t) => t.name === 'rebelmouse_update_post')!.inputSchema;
+    const strict = new AjvJsonSchemaValidator().getValidator<Record<string, unknown>>(
+      schema as JsonSchemaType,
+    );
+    const props = schema.properties as Record<string, object>;
+    // Every field that took null before ADR 0165; type and basename (null: derived) are covered elsewhere.
+    const cleared = Object.keys(props).filter(
+      (f) =>
+        !['headline', 'tags', 'created_ts', 'type', 'basename', 'id', 'expected_version', 'dry_run'].includes(
+          f,
+        ),
+    );
+    expect(cleared).toHaveLength(25);
+    const update = async (changes: Record<string, unknown>) => {
+      const { version } = await get(BRIDGE);
+      const args = { id: BRIDGE, expected_version: version, ...changes };
+      expect(strict(args).errorMessage, JSON.stringify(changes)).toBeUndefined();
+      await callOk(ctx.server.client, 'rebelmouse_update_post', args);
+      return rm().seen('PUT').at(-1)?.body as Record<string, unknown>;
+    };
+    const filled: Record<string, unknown> = {};
+    const empty: Record<string, unknown> = {};
+    for (const field of cleared) {
+      const value = [null, '', []].find(
+        (v) => strict({ id: BRIDGE, expected_version: 'v', [field]: v }).valid,
+      );
+      expect(value, `${field}: the schema takes null, "" or []`).toBeDefined();
+      empty[field] = value;
+      filled[field] = Array.isArray(value)
+        ? field === 'roar_author_ids'
+          ? [1187]
+          : field === 'listicle'
+            ? [{ headline: 'Detour via Mill Road' }]
+            : ['News']
+        : field === 'video'
+          ? 'https://www.youtube.com/embed/a1B2c3D4e5F'
+          : field.endsWith('_id')
+            ? 41
+            : field.endsWith('_crops') || field === 'roar_specific_data'
+              ? { sq: [0, 0, 10, 10] }
+              : 'set';
+    }
+    // The emptied text and list fields: advertised without null since "" and [] clear them.
+    expect(Object.keys(empty).filter((f) => empty[f] !== null)).toHaveLength(18);
+
+    await update(filled);
+    expect(await update(empty)).toMatchObject(empty);
+    const fields = (await get(BRIDGE)).fields as Record<string, unknown>;
+    for (const field of cleared.filter((f) => !['roar_author_ids', 'body'].includes(f)))
+      expect(fields[field], field).toEqual(empty[field]);
+    // [] authors: RebelMouse fills in the key's user (its documented default).
+    expect(fields.roar_author_ids).toEqual([1042]);
+
+    // A client that does not validate may still send null there, as before: sent as null, cleared.
+    await update(filled);
+    const nulls = Object.fromEntries(cleared.map((f) => [f, null]));
+    const { version } = await get(BRIDGE);
+    await callOk(ctx.server.client, 'rebelmouse_update_post', {
+      id: BRIDGE,
+      expected_version: version,
+      ...nulls,
+    });
+    expect(rm().seen('PUT').at(-1)?.body).toMatchObject(nulls);
+    const after = (await get(BRIDGE)).fields as Record<string, unknown>;
+    for (const field of cleared.filter((f) => !['roar_author_ids', 'body'].includes(f)))
+      expect(after[field], field).toBeNull();
   });
 
   it('sends nothing when the given value is already the current one', async () => {

@@ -58,7 +58,7 @@ export const rebelmouse: ProviderDefinition<
     get: 'One RebelMouse post by numeric id, normalized, with its version (status "unpublished" once it has a draft_url).',
     list: 'Published RebelMouse posts, newest first (offset/limit ≤30); tag or phrase filters. Returns summaries and next_cursor.',
     update:
-      'Update a RebelMouse post: only given fields change, null clears one (the full-replace PUT re-sends the rest).',
+      'Update a RebelMouse post: only given fields change (the full-replace PUT re-sends the rest). null clears a field; "" or [] also empties text and lists. Image ids and crops are from RebelMouse\'s Image API.',
   },
   examples: {
     id: '2668412345',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quietNull } from '../../core/tool.js';
 import { checkCreatedTs, checkVideoUrl } from './rules.js';
 
 /** RebelMouse post ids are integers; as a string of digits so they can never carry a path. */
@@ -23,8 +24,10 @@ export const rebelmouseListInput = z.strictObject({
 export type RebelmouseListArgs = z.output<typeof rebelmouseListInput>;
 
 // No length limits are documented, so none are enforced (ADR 0044). null clears a field (sent as null);
-// for basename and type null means "not sent": RebelMouse derives its documented default.
-const text = z.string().nullable();
+// for basename and type null means "not sent": RebelMouse derives its documented default. Text and list
+// fields are cleared by "" and [] as well (values of their documented types), so their null is accepted
+// but not advertised (ADR 0165): a client that validates arguments against the schema clears them so.
+const text = quietNull(z.string());
 const imageId = z.int().positive().nullable();
 const object = () => z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 const crops = object().nullable();
@@ -37,37 +40,37 @@ export const rebelmouseUpdateInput = z.strictObject({
     .refine((v) => v.trim() !== '', { error: 'must not be blank (RebelMouse requires a headline)' })
     .optional()
     .describe('required by RebelMouse'),
-  subheadline: text.optional().describe('subheadline'),
+  subheadline: text.optional(),
   body: text.optional().describe('HTML'),
-  basename: text.optional().describe('URL slug; null: derived from headline'),
+  basename: z.string().nullable().optional().describe('URL slug; null: derived from headline'),
   type: z
     .enum(['page', 'image', 'video', 'product', 'event', 'place', 'recipe'])
     .nullable()
     .optional()
     .describe('per site; null: derived (image, video or page)'),
-  tags: names.optional().describe('tags'),
+  tags: names.optional(),
   primary_tag: text.optional().describe('one of tags'),
-  sections: names.nullable().optional().describe('section titles ("Home" = homepage)'),
+  sections: quietNull(names).optional().describe('section titles ("Home" = homepage)'),
   primary_section: text.optional().describe('section title'),
-  og_title: text.optional().describe('social headline'),
-  og_description: text.optional().describe('social description'),
-  image_id: imageId.optional().describe('Image API id'),
+  og_title: text.optional(),
+  og_description: text.optional(),
+  image_id: imageId.optional(),
   image_external: text.optional().describe('external lead image URL'),
-  photo_credit: text.optional().describe('lead image credit'),
-  photo_caption: text.optional().describe('caption'),
-  manual_image_crops: crops.optional().describe('crops'),
-  teaser_image_id: imageId.optional().describe('teaser image'),
-  teaser_photo_credit: text.optional().describe('credit'),
-  teaser_photo_caption: text.optional().describe('caption'),
-  teaser_manual_image_crops: crops.optional().describe('crops'),
-  social_teaser_image_id: imageId.optional().describe('social teaser image'),
-  social_teaser_photo_credit: text.optional().describe('credit'),
-  social_teaser_photo_caption: text.optional().describe('caption'),
-  social_teaser_manual_image_crops: crops.optional().describe('crops'),
+  photo_credit: text.optional(),
+  photo_caption: text.optional(),
+  manual_image_crops: crops.optional(),
+  teaser_image_id: imageId.optional(),
+  teaser_photo_credit: text.optional(),
+  teaser_photo_caption: text.optional(),
+  teaser_manual_image_crops: crops.optional(),
+  social_teaser_image_id: imageId.optional(),
+  social_teaser_photo_credit: text.optional(),
+  social_teaser_photo_caption: text.optional(),
+  social_teaser_manual_image_crops: crops.optional(),
   media: text.optional().describe('lead media HTML'),
   video: text.check(checkVideoUrl).optional().describe('embeddable URL (iframe src)'),
-  listicle: z.array(object()).nullable().optional().describe('body needs a <listicle> tag'),
-  roar_author_ids: z.array(z.int().positive()).nullable().optional().describe('author ids'),
+  listicle: quietNull(z.array(object())).optional().describe('body needs a <listicle> tag'),
+  roar_author_ids: quietNull(z.array(z.int().positive())).optional(),
   // Any site-specific key; the two documented ones keep their documented types.
   roar_specific_data: z
     .looseObject({
