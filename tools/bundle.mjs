@@ -2,7 +2,7 @@
 // transport, emulators, one-shot CLI) instead of ~200 modules resolved at start, which is most of
 // the stdio cold start (ADR 0111). The rest of dist/ stays tsc's output for tests and the bench.
 // The bundle also carries every tools/list entry computed here from the tools' zod schemas, so a
-// server does not run z.toJSONSchema at start (ADR 0160).
+// server does not run z.toJSONSchema at start (ADR 0160), and loads Ajv only if it is ever used (ADR 0161).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,16 @@ const listingsData = {
   },
 };
 
+/** The SDK's Node shim imports Ajv (~10 000 lines run at start) for a default validator we never use. */
+const sdkShims = {
+  name: 'sdk-shims',
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: resolve('src/mcp/sdk-shims.ts'),
+    }));
+  },
+};
+
 await build({
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
@@ -69,6 +79,6 @@ await build({
   // optional native requires that must not be resolved at build time; prom-client is CommonJS whose
   // namespace import esbuild would wrap (its classes would not be constructors).
   external: ['undici', 'better-sqlite3', 'pg', 'prom-client'],
-  plugins: [listingsData],
+  plugins: [listingsData, sdkShims],
   logLevel: 'warning',
 });
