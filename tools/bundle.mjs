@@ -58,6 +58,17 @@ const sdkShims = {
   },
 };
 
+/** zod's namespace re-exports its ~40 locales (~340 KB parsed at start); we only ever use its default, English. */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: "export { default as en } from './en.js';\n",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
@@ -67,7 +78,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  minifySyntax: true,
+  minify: true,
   // Chunks next to index.js: server code resolves ../package.json from its own file.
   chunkNames: 'chunk-[hash]',
   // CommonJS dependencies bundled into ESM call require() for node built-ins: give them one.
@@ -79,6 +90,6 @@ await build({
   // optional native requires that must not be resolved at build time; prom-client is CommonJS whose
   // namespace import esbuild would wrap (its classes would not be constructors).
   external: ['undici', 'better-sqlite3', 'pg', 'prom-client'],
-  plugins: [listingsData, sdkShims],
+  plugins: [listingsData, sdkShims, zodEnglishOnly],
   logLevel: 'warning',
 });
