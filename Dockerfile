@@ -9,6 +9,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 # --ignore-scripts: `prepare` would build before the sources are copied; we build explicitly below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
+# The bundler and the build-time tools/list (ADR 0160) are the only build tools the image needs.
+COPY tools/bundle.mjs tools/listings.ts ./tools/
 RUN npm run build && npm prune --omit=dev --ignore-scripts && rm -f dist/.tsbuildinfo
 
 FROM node:20-slim

@@ -47,7 +47,10 @@ export async function createApp(config: Config): Promise<App> {
   const stopRetention = startRetention(store, config.journalRetentionDays, log);
   const writeDeps = {
     store,
-    confirmTokens: new ConfirmTokens(config.confirmSecret ?? (await store.confirmSecret())),
+    // A journal created on first use (ADR 0161) gives its secret with the first token, not at start.
+    confirmTokens: new ConfirmTokens(
+      config.confirmSecret ?? store.secretOnFirstUse ?? (await store.confirmSecret()),
+    ),
     policy: {
       requireVersion: config.requireVersion,
       confirm: config.confirm,

@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,10 +62,11 @@ export function stageBundle(options: { log?: (line: string) => void; root?: stri
   const dir = join(mkdtempSync(join(tmpdir(), 'post-editor-mcpb-')), 'bundle');
   mkdirSync(dir);
 
-  // Compiled JavaScript only: no source maps, declarations or the incremental build state.
+  // Compiled JavaScript only: no source maps, declarations, incremental build state or build data
+  // (dist/tool-listings.json, which the bundle already carries).
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), {
     recursive: true,
-    filter: (src) => !/\.(map|d\.ts|tsbuildinfo)$/.test(src),
+    filter: (src) => statSync(src).isDirectory() || src.endsWith('.js'),
   });
   for (const name of ['README.md', 'LICENSE']) cpSync(join(ROOT, name), join(dir, name));
 

@@ -60,22 +60,30 @@ const PART = 11; // base64url characters of a 64-bit digest
  * binding failed without any server-side state (ADR 0071).
  */
 export class ConfirmTokens {
-  private readonly key: Buffer;
-  private readonly keyId: string;
+  private keyMaterial: { key: Buffer; keyId: string } | undefined;
 
+  /**
+   * `secret` may be a function, called once on the first token issued or checked: a journal created
+   * on first use (ADR 0161) is not opened at start just for its secret. It may throw (a ToolError).
+   */
   constructor(
-    secret: string | Buffer | undefined,
+    private readonly secret: string | Buffer | undefined | (() => Buffer),
     private readonly now: () => number = Date.now,
-  ) {
-    this.key =
+  ) {}
+
+  private get material(): { key: Buffer; keyId: string } {
+    if (this.keyMaterial) return this.keyMaterial;
+    const secret = typeof this.secret === 'function' ? this.secret() : this.secret;
+    const key =
       secret === undefined ? randomBytes(32) : Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8');
-    this.keyId = digest(Buffer.concat([Buffer.from('key-id:'), this.key])).slice(0, 6);
+    const keyId = digest(Buffer.concat([Buffer.from('key-id:'), key])).slice(0, 6);
+    return (this.keyMaterial = { key, keyId });
   }
 
   /** Issues a token valid for CONFIRM_TTL_MS. */
   issue(binding: ConfirmBinding): string {
     const expires = Math.floor((this.now() + CONFIRM_TTL_MS) / 1000);
-    const body = ['2', this.keyId, String(expires), ...bindingParts(binding)].join('.');
+    const body = ['2', this.material.keyId, String(expires), ...bindingParts(binding)].join('.');
     return `${body}.${this.mac(body)}`;
   }
 
@@ -83,7 +91,7 @@ export class ConfirmTokens {
   check(token: string, binding: ConfirmBinding): ConfirmVerdict {
     const parts = token.split('.');
     if (parts.length !== 8 || parts[0] !== '2' || !/^\d{1,12}$/.test(parts[2] ?? '')) return 'malformed';
-    if (parts[1] !== this.keyId) return 'other_secret';
+    if (parts[1] !== this.material.keyId) return 'other_secret';
     const body = parts.slice(0, 7).join('.');
     const given = Buffer.from(parts[7] ?? '', 'base64url');
     const expected = Buffer.from(this.mac(body), 'base64url');
@@ -98,7 +106,7 @@ export class ConfirmTokens {
   }
 
   private mac(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+    return createHmac('sha256', this.material.key).update(body).digest('base64url');
   }
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from '../store/types.js';
 import { invalidInputFromIssues } from './validation.js';
 import { MAX_ARGUMENT_DEPTH, pathDeeperThan } from './depth.js';
 import { portableSchema } from './portable-schema.js';
+import { PREBUILT_LISTINGS } from './listings-data.js';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -60,6 +61,11 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodType> {
   refusedFields?: Record<string, string>;
   /** Provider name for logs (tools that are not a provider's leave it out). */
   provider?: string;
+  /**
+   * What this tool's tools/list entry depends on besides its name (e.g. whether expected_version is
+   * required), so that its entry prebuilt at bundle time is found under `name#variant` (ADR 0160).
+   */
+  listingVariant?: string;
   handler(args: z.output<I>, ctx: ToolContext): Promise<z.output<O>>;
 }
 
@@ -69,31 +75,33 @@ export interface DefinedTool {
   readonly provider: string | undefined;
   readonly annotations: ToolAnnotations;
   readonly example: Record<string, unknown>;
-  /** The tools/list entry, built once. */
+  /** The tools/list entry: prebuilt at bundle time, else built from the schemas on first use. */
   readonly listing: Tool;
+  /** Where its prebuilt entry is filed: `name`, or `name#variant` when the entry depends on configuration. */
+  readonly listingKey: string;
   call(rawArgs: unknown, ctx: ToolContext): Promise<unknown>;
 }
 
 const TOOL_NAME = /^[a-z0-9_]{1,64}$/;
 
-/** Declares a tool: schemas are turned into JSON Schema once, here, not per call. */
+/** Declares a tool: schemas are turned into JSON Schema once (or at bundle time), not per call. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodType>(spec: ToolSpec<I, O>): DefinedTool {
   if (!TOOL_NAME.test(spec.name)) throw new Error(`Tool name ${spec.name} does not match ${TOOL_NAME}`);
   const example = spec.example as Record<string, unknown>;
-  const listing: Tool = {
-    name: spec.name,
-    title: spec.title,
-    description: spec.description,
-    inputSchema: jsonSchemaOf(spec.input, 'input') as Tool['inputSchema'],
-    outputSchema: jsonSchemaOf(spec.output, 'output') as Tool['outputSchema'],
-    annotations: { title: spec.title, ...spec.annotations },
-  };
+  const listingKey = spec.listingVariant === undefined ? spec.name : `${spec.name}#${spec.listingVariant}`;
+  // z.toJSONSchema over every tool was the largest part of the cold start: the bundle carries the
+  // entries computed at build time from these same schemas (ADR 0160).
+  const prebuilt = Object.hasOwn(PREBUILT_LISTINGS, listingKey) ? PREBUILT_LISTINGS[listingKey] : undefined;
+  let listing: Tool | undefined;
   return {
     name: spec.name,
     provider: spec.provider,
     annotations: spec.annotations,
     example,
-    listing,
+    listingKey,
+    get listing() {
+      return (listing ??= prebuilt === undefined ? listingOf(spec) : (JSON.parse(prebuilt) as Tool));
+    },
     async call(rawArgs, ctx) {
       const args = parseArguments(spec, rawArgs, example);
       return spec.handler(args, ctx);
@@ -213,6 +221,17 @@ function parseJsonContainer(text: string): object | undefined {
   } catch {
     return undefined;
   }
+}
+
+function listingOf<I extends z.ZodObject, O extends z.ZodType>(spec: ToolSpec<I, O>): Tool {
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: jsonSchemaOf(spec.input, 'input') as Tool['inputSchema'],
+    outputSchema: jsonSchemaOf(spec.output, 'output') as Tool['outputSchema'],
+    annotations: { title: spec.title, ...spec.annotations },
+  };
 }
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

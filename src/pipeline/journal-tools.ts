@@ -3,7 +3,7 @@ import { ToolError, invalidInput } from '../core/errors.js';
 import { canonicalJson } from '../core/post.js';
 import { defineTool, type DefinedTool } from '../core/tool.js';
 import type { ProviderRuntime } from './define.js';
-import { controlFields } from './tools.js';
+import { controlFields, versionVariant } from './tools.js';
 import type { LoadedPost, WritePlan } from './types.js';
 import { runWrite, writeResultSchema, type WriteDeps } from './write.js';
 
@@ -64,6 +64,8 @@ export function buildJournalTools(
       }),
       output: z.object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() }),
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      // Its provider enum lists the enabled providers.
+      listingVariant: providerIds.join(','),
       example: { provider: providerIds[0], limit: 10 },
       async handler({ provider, post_id, cursor, limit = 10 }) {
         const page = await deps.store.query({ provider, post_id, cursor, limit });
@@ -109,6 +111,7 @@ export function buildJournalTools(
       }),
       output: writeResultSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+      listingVariant: versionVariant(deps.policy.requireVersion),
       example: { journal_id: 'j_mbx2k1a0_3f9a1c2b7d', expected_version: 'k3J9xQ2mW8aB1cD4', dry_run: true },
       async handler({ journal_id, expected_version, dry_run, force, confirm_token }, ctx) {
         const entry = await deps.store.find(journal_id);

@@ -25,6 +25,10 @@ export function controlFields(requireVersion: boolean) {
   };
 }
 
+/** The listing variant of a tool that takes the control fields (ADR 0160). */
+export const versionVariant = (requireVersion: boolean) =>
+  requireVersion ? 'version-required' : 'version-optional';
+
 const confirmField = z
   .string()
   .max(200)
@@ -73,6 +77,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
   if (options.readOnly) return tools;
 
   const control = controlFields(deps.policy.requireVersion);
+  const listingVariant = versionVariant(deps.policy.requireVersion);
   const flow = ` Flow: ${p}_get_post, then this with dry_run:true to preview the diff, then again with expected_version=the post's version.`;
   const waitField = def.asyncWrites
     ? {
@@ -97,6 +102,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
       input: updateInput,
       output: writeResultSchema,
       annotations: UPDATE,
+      listingVariant,
       example: { id: def.examples.id, ...def.examples.update, expected_version: 'k3J9xQ2mW8aB1cD4' },
       refusedFields: def.refusedUpdateFields,
       handler(args, ctx) {
@@ -145,6 +151,7 @@ export function buildPostTools<S, L extends z.ZodObject, U extends z.ZodObject>(
         input: z.strictObject({ ...idField, ...control, confirm_token: confirmField }),
         output: writeResultSchema,
         annotations: REMOVE,
+        listingVariant,
         example: { id: def.examples.id, expected_version: 'k3J9xQ2mW8aB1cD4' },
         handler({ id, expected_version, dry_run, confirm_token }, ctx) {
           return runWrite(

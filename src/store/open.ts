@@ -15,6 +15,8 @@ export interface StoreSettings {
 /** A store that can also take entries as they are (legacy import, benchmarks). */
 export interface ImportingStore extends Store {
   importEntries(entries: JournalEntry[]): Promise<number>;
+  /** Set by a journal created on first use: its confirm secret, read (and the journal created) when called. */
+  readonly secretOnFirstUse?: () => Buffer;
 }
 
 /** Opens the configured store, imports a 0.1 journal.jsonl once; a store that cannot open is a ConfigError. */
@@ -40,8 +42,7 @@ export async function openStore(
     }
   } else {
     try {
-      const { SqliteStore } = await import('./sqlite.js');
-      store = new SqliteStore({ dir: settings.dataDir, redact });
+      store = await openSqlite({ dir: settings.dataDir, redact });
     } catch (err) {
       throw new ConfigError(
         'POST_EDITOR_DATA_DIR',
@@ -59,6 +60,22 @@ export async function openStore(
     );
   }
   return store;
+}
+
+/**
+ * A journal that exists (or a 0.1 journal.jsonl to import) opens now; a new one is only checked now
+ * and created on first use (ADR 0161).
+ */
+async function openSqlite(options: {
+  dir: string;
+  redact: (text: string) => string;
+}): Promise<ImportingStore> {
+  if (existsSync(join(options.dir, 'journal.db')) || existsSync(join(options.dir, 'journal.jsonl'))) {
+    const { SqliteStore } = await import('./sqlite.js');
+    return new SqliteStore(options);
+  }
+  const { LazySqliteStore } = await import('./sqlite-lazy.js');
+  return LazySqliteStore.checked(options);
 }
 
 /** Prunes now and then every 6 hours (timer unref'd: it never keeps the process alive); returns a stop function. */

@@ -211,6 +211,15 @@ export class SqliteStore implements Store {
   }
 
   confirmSecret(): Promise<Buffer> {
+    try {
+      return Promise.resolve(this.confirmSecretSync());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** confirmSecret, synchronously (SQLite is): for a journal created on first use (sqlite-lazy.ts). */
+  confirmSecretSync(): Buffer {
     const read = () =>
       this.sql("SELECT value FROM meta WHERE key = 'confirm_secret'").get() as { value: string } | undefined;
     let row = read();
@@ -221,8 +230,8 @@ export class SqliteStore implements Store {
       );
       row = read();
     }
-    if (!row) return Promise.reject(new Error('the confirm secret could not be stored'));
-    return Promise.resolve(Buffer.from(row.value, 'base64'));
+    if (!row) throw new Error('the confirm secret could not be stored');
+    return Buffer.from(row.value, 'base64');
   }
 
   async withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
@@ -285,19 +294,26 @@ export class SqliteStore implements Store {
   }
 
   private failure(err: unknown): ToolError {
-    const code = (err as { code?: string }).code ?? 'error';
-    const reason =
-      code === 'SQLITE_FULL'
-        ? 'the disk is full'
-        : code.startsWith('SQLITE_READONLY')
-          ? 'the journal file is read-only'
-          : code === 'SQLITE_BUSY'
-            ? 'the journal is locked by another process'
-            : `${code}: ${(err as Error).message}`;
-    return notStored(
-      this.file,
-      reason,
-      'Fix POST_EDITOR_DATA_DIR (it must be writable, with free space), then try again.',
-    );
+    return sqliteNotStored(this.file, err);
   }
+}
+
+/** The write-refusing ToolError for a SQLite failure, naming the reason an operator can act on. */
+export function sqliteNotStored(file: string, err: unknown): ToolError {
+  return notStored(file, sqliteReason(err), SQLITE_FIX);
+}
+
+/** What to do about a journal that cannot be written. */
+export const SQLITE_FIX = 'Fix POST_EDITOR_DATA_DIR (it must be writable, with free space), then try again.';
+
+/** A SQLite error as the reason shown to the agent. */
+export function sqliteReason(err: unknown): string {
+  const code = (err as { code?: string }).code ?? 'error';
+  return code === 'SQLITE_FULL'
+    ? 'the disk is full'
+    : code.startsWith('SQLITE_READONLY')
+      ? 'the journal file is read-only'
+      : code === 'SQLITE_BUSY'
+        ? 'the journal is locked by another process'
+        : `${code}: ${err instanceof Error ? err.message : String(err)}`;
 }
