@@ -20,6 +20,7 @@ const USAGE = `npm run bench [-- [--quick] [--update] [${Object.keys(BENCHES).jo
   --update   (context) record the current tools/list cost as the budget
   env: BENCH_N, BENCH_CLIENTS, BENCH_SECONDS, BENCH_ROUNDS, BENCH_COLD_RUNS, BENCH_MEMORY_CALLS,
        BENCH_MEMORY_TRANSPORTS=stdio,http, BENCH_TOOL, BENCH_ARGS, BENCH_LOG_LEVEL (server, default info),
+       BENCH_NODE_ARGS (sides: node flags for our server only, e.g. --cpu-prof --cpu-prof-dir=DIR),
        BENCH_JOURNAL_ENTRIES (100000), BENCH_JOURNAL_BYTES (10000), BENCH_JOURNAL_CALLS (1000),
        BENCH_DATABASE_URL (journal on PostgreSQL too; default POST_EDITOR_TEST_DATABASE_URL)`;
 

@@ -51,7 +51,8 @@ export function callParams(side: Side): { name: string; arguments: Record<string
 export function command(side: Side, sandbox: SandboxProcess, port?: number): string[] {
   const base = sandbox.env.PARTOO_BASE_URL ?? '';
   const key = sandbox.env.PARTOO_API_KEY ?? '';
-  if (side === 'ours') return [ENTRY, ...(port === undefined ? [] : ['--http', '--port', String(port)])];
+  if (side === 'ours')
+    return [...ourNodeArgs(), ENTRY, ...(port === undefined ? [] : ['--http', '--port', String(port)])];
   if (side === 'floor') return [FLOOR_JS, base, key, ...(port === undefined ? [] : ['--http', String(port)])];
   return [
     PEER_BIN,
@@ -61,6 +62,9 @@ export function command(side: Side, sandbox: SandboxProcess, port?: number): str
       : ['--transport', 'http', '--port', String(port), '--host', '127.0.0.1']),
   ];
 }
+
+/** Extra node flags for our server only (BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"). */
+const ourNodeArgs = (): string[] => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** The environment a side runs with: ours gets the sandbox's provider variables (info logs, as shipped). */
 export function sideEnv(side: Side, sandbox: SandboxProcess): Record<string, string> {
