@@ -5,10 +5,10 @@ import { createLogger, type Logger } from './core/log.js';
 import { Redactor } from './core/redact.js';
 import { ConfirmTokens } from './core/safety.js';
 import { ToolRegistry, type DefinedTool } from './core/tool.js';
-import { buildJournalTools } from './pipeline/journal-tools.js';
+import { buildJournalTools, postLocator } from './pipeline/journal-tools.js';
 import { PostReader } from './mcp/posts.js';
 import { openStore, startRetention } from './store/open.js';
-import type { Store } from './store/types.js';
+import type { JournalEntry, Store } from './store/types.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 export const SERVER_VERSION = pkg.version;
@@ -24,6 +24,8 @@ export interface App {
   http: HttpClient;
   /** The journal store (also the confirm secret and the write locks). */
   store: Store;
+  /** The id a journal entry's post has now (a renamed ButterCMS slug moves it). */
+  postIdNow(entry: Pick<JournalEntry, 'provider' | 'post_id' | 'after'>): string;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function createApp(config: Config): Promise<App> {
     log,
     http,
     store,
+    postIdNow: postLocator(runtimes),
     async close() {
       stopRetention();
       await http.close();

@@ -14,6 +14,8 @@ export interface ProviderRuntime {
   api: PostApi<unknown, Record<string, unknown>>;
   /** The update tool's provider fields (to re-validate a journal pre-image before a revert). */
   updateInput: z.ZodObject;
+  /** The update field that is the post's id, if a write can change it (see ProviderDefinition.idField). */
+  idField?: string;
 }
 
 /** A provider with its settings type erased, as the registry in providers/index.ts holds it. */
@@ -49,6 +51,7 @@ export function registerProvider<S, L extends z.ZodObject, U extends z.ZodObject
         }),
         api,
         updateInput: def.updateInput,
+        ...(def.idField !== undefined && { idField: def.idField }),
       };
     },
   };

@@ -4,6 +4,7 @@ import { canonicalJson } from '../core/post.js';
 import { defineTool, type DefinedTool } from '../core/tool.js';
 import type { ProviderRuntime } from './define.js';
 import { controlFields, versionVariant } from './tools.js';
+import type { JournalEntry } from '../store/types.js';
 import type { LoadedPost, WritePlan } from './types.js';
 import { runWrite, writeResultSchema, type WriteDeps } from './write.js';
 
@@ -152,7 +153,7 @@ export function buildJournalTools(
             provider: runtime.id,
             tool: `${runtime.id}_update_post`,
             op: 'update',
-            id: entry.post_id,
+            id: currentId(runtime, entry),
             changes,
             expected_version,
             dry_run,
@@ -178,6 +179,23 @@ export function buildJournalTools(
     }),
   );
   return tools;
+}
+
+/** Where the post of a journal entry lives now: a write that changed its id (a renamed slug) moved it. */
+function currentId(
+  runtime: Pick<ProviderRuntime, 'idField'> | undefined,
+  entry: Pick<JournalEntry, 'post_id' | 'after'>,
+): string {
+  const moved = runtime?.idField === undefined ? undefined : entry.after[runtime.idField];
+  return typeof moved === 'string' && moved !== '' ? moved : entry.post_id;
+}
+
+/** The id a journal entry's post has now, for any enabled provider (the review page reads it there). */
+export function postLocator(
+  runtimes: ProviderRuntime[],
+): (entry: Pick<JournalEntry, 'provider' | 'post_id' | 'after'>) => string {
+  const byId = new Map(runtimes.map((r) => [r.id, r]));
+  return (entry) => currentId(byId.get(entry.provider), entry);
 }
 
 const CLIP = 500;

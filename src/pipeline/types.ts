@@ -102,6 +102,8 @@ export interface ProviderDefinition<S, L extends z.ZodObject, U extends z.ZodObj
   writable?(settings: S): boolean;
   /** The `id` argument, described in the provider's terms (slug, numeric id…). */
   idSchema: z.ZodType<string, string>;
+  /** The update field that is the post's id, when a write can change it (ButterCMS: slug): revert finds the post there. */
+  idField?: string;
   listInput: L;
   updateInput: U;
   /**

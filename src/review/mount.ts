@@ -7,6 +7,7 @@ export function reviewPageFor(app: App, announce: (line: string) => void): Promi
   return createReviewPage({
     store: app.store,
     registry: app.registry,
+    postIdNow: (entry) => app.postIdNow(entry),
     log: app.log,
     tokens: app.config.http.tokens,
     // stderr, not the logger: the token must not land in a log file, and in stdio mode stdout is the protocol.

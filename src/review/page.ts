@@ -18,6 +18,8 @@ import { REVIEW_CSS } from './styles.js';
 export interface ReviewDeps {
   store: Store;
   registry: ToolRegistry;
+  /** Where an entry's post lives now (a write may have renamed its slug). */
+  postIdNow(entry: JournalEntry): string;
   log: Logger;
   /** Accepted login tokens; none (a loopback server) means a generated one-time token (ADR 0121). */
   tokens: HttpToken[];
@@ -257,7 +259,11 @@ export async function createReviewPage(deps: ReviewDeps): Promise<ReviewPage> {
   ): Promise<{ post: Post } | { error: string }> {
     const tool = `${entry.provider}_get_post`;
     if (!deps.registry.get(tool)) return { error: `${entry.provider} is not enabled on this server.` };
-    const result = await deps.registry.call(tool, { id: entry.post_id, include_raw: true }, context(session));
+    const result = await deps.registry.call(
+      tool,
+      { id: deps.postIdNow(entry), include_raw: true },
+      context(session),
+    );
     const first = result.content[0];
     if (result.isError) {
       try {

@@ -249,6 +249,30 @@ describe('3. every documented capability', () => {
     expect(toolError(await call('buttercms_get_post', { id: POSTS.buttercms })).code).toBe('not_found');
   });
 
+  it('ButterCMS revert_post of a slug rename finds the post under its new slug and renames it back', async () => {
+    const renamed = await update('buttercms', POSTS.buttercms, {
+      slug: 'Cold Brew Guide',
+      wait_for_apply: true,
+    });
+    expect(renamed).toMatchObject({ details: { new_id: 'cold-brew-guide' } });
+    const { version } = await get('buttercms', 'cold-brew-guide');
+    const reverted = await callOk(server.client, 'revert_post', {
+      journal_id: renamed.journal_id,
+      expected_version: version,
+    });
+    expect(sent('buttercms', 'PATCH')).toEqual({ slug: POSTS.buttercms });
+    expect(reverted).toMatchObject({ details: { new_id: POSTS.buttercms } });
+    await expect
+      .poll(async () => (await call('buttercms_get_post', { id: POSTS.buttercms })).isError)
+      .toBeFalsy();
+    // The revert is journaled under the slug it was sent to, and its own revert finds the post again.
+    const history = await callOk(server.client, 'post_history', {
+      provider: 'buttercms',
+      post_id: 'cold-brew-guide',
+    });
+    expect((history.entries as { reverts: string | null }[])[0]?.reverts).toBe(renamed.journal_id);
+  });
+
   it('ButterCMS upload_images_to_media_library works on its own, on the current body', async () => {
     const img = 'https://images.example.org/beans.jpg';
     await update('buttercms', POSTS.buttercms, {

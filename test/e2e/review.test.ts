@@ -183,6 +183,25 @@ describe.runIf(browserAvailable()).each(storeKinds())('review page in a real bro
     expect(text).toContain('ci-bot');
   });
 
+  it('finds a post whose slug a write renamed, and reverts the rename', async () => {
+    const renamed = await update(claude, 'buttercms_update_post', 'cold-brew-at-home', {
+      slug: 'cold-brew-guide',
+      wait_for_apply: true,
+    });
+    await page.goto(`${base}/review/writes/${renamed}`);
+    // The post now: read under the slug the write gave it, not the one the journal was keyed by.
+    expect(await page.locator('aside').innerText()).toContain('Cold Brew at Home');
+    await page.click('button.danger');
+    await expect.poll(() => page.textContent('#result')).toContain('Reverted');
+    await expect
+      .poll(
+        async () =>
+          (await cursor.callTool({ name: 'buttercms_get_post', arguments: { id: 'cold-brew-at-home' } }))
+            .isError,
+      )
+      .toBeFalsy();
+  });
+
   it('asks before reverting over later changes, then reverts anyway', async () => {
     await page.goto(`${base}/review/writes/${journal.flowFirst}`);
     await page.click('text=Revert this write');

@@ -44,6 +44,7 @@ describe('review page logic (in-memory store double)', () => {
     const page = await createReviewPage({
       store,
       registry: new ToolRegistry([], new Redactor(), log),
+      postIdNow: (entry) => entry.post_id,
       log,
       tokens: [{ label: 'ops', token: TOKEN }],
       announceLoginToken: () => undefined,

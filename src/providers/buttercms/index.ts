@@ -35,6 +35,8 @@ export const buttercms: ProviderDefinition<ButterSettings, typeof butterListInpu
     secrets: (s) => [s.readToken, s.writeToken],
     writable: (s) => s.writeToken !== undefined,
     idSchema: butterSlug,
+    // A slug change moves the post: revert_post finds it under the slug that was written.
+    idField: 'slug',
     listInput: butterListInput,
     updateInput: butterUpdateInput,
     fieldsOutput: butterFieldsOutput,
