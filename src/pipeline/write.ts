@@ -11,7 +11,7 @@ import {
   withConfirmation,
   type ConfirmVia,
 } from './confirm.js';
-import type { Store } from '../store/types.js';
+import type { HeldLock, Store } from '../store/types.js';
 import type { LoadedPost, PostApi, WritePlan } from './types.js';
 
 /** What every write tool returns (DESIGN.md "Output"), dry run or not. */
@@ -90,10 +90,12 @@ async function writeOnce<L, U>(
   plan: (current: LoadedPost) => WritePlan,
 ): Promise<WriteResult> {
   // Dry runs take no lock: they send nothing, and a preview must not wait behind a slow write.
-  if (call.dry_run) return writeLocked(api, call, deps, ctx, plan);
+  if (call.dry_run) return writeLocked(api, call, deps, ctx, plan, undefined);
   const key = `${call.provider}:${call.id}`;
   return inProcessQueue(key, () =>
-    deps.store.withPostLock(key, deps.policy.lockTtlMs, () => writeLocked(api, call, deps, ctx, plan)),
+    deps.store.withPostLock(key, deps.policy.lockTtlMs, (lock) =>
+      writeLocked(api, call, deps, ctx, plan, lock),
+    ),
   );
 }
 
@@ -121,6 +123,7 @@ async function writeLocked<L, U>(
   deps: WriteDeps,
   ctx: ToolContext,
   plan: (current: LoadedPost) => WritePlan,
+  lock: HeldLock | undefined,
 ): Promise<WriteResult> {
   const current = await api.get(call.id, ctx);
   const version = current.post.version;
@@ -196,6 +199,9 @@ async function writeLocked<L, U>(
   });
   let outcome;
   try {
+    // Right before sending, the lock must still be ours (ADR 0171): if the store lost it while the
+    // provider was read (its renewals failed for a whole ttl), another process may be writing.
+    if (lock && !(await lock.confirm())) throw lockLost();
     const res = await api.send(planned.request, ctx);
     outcome = planned.interpret(res, current);
   } catch (err) {
@@ -231,6 +237,14 @@ async function writeLocked<L, U>(
     ...(outcome.extra && { details: outcome.extra }),
     ...(confirmedBy && { confirmation: { status: 'confirmed' as const, by: confirmedBy } }),
   };
+}
+
+function lockLost(): ToolError {
+  return new ToolError(
+    'timeout',
+    "This post's write lock was lost before sending (the journal store did not answer for a whole lease); nothing was sent.",
+    { retryable: true, hint: 'Try again: the write is checked against the current version once more.' },
+  );
 }
 
 async function waitForApply<L, U>(

@@ -11,7 +11,15 @@ import {
   toColumns,
   type EntryRow,
 } from './common.js';
-import type { JournalEntry, JournalPage, JournalQuery, NewJournalEntry, Outcome, Store } from './types.js';
+import type {
+  HeldLock,
+  JournalEntry,
+  JournalPage,
+  JournalQuery,
+  NewJournalEntry,
+  Outcome,
+  Store,
+} from './types.js';
 
 /** Versioned migrations, applied in order at start-up under an advisory lock (replicas may start together). */
 const MIGRATIONS: string[] = [
@@ -259,7 +267,7 @@ export class PostgresStore implements Store {
     return Buffer.from(secret, 'base64');
   }
 
-  async withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+  async withPostLock<T>(key: string, ttlMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.lockPool.connect();
@@ -294,8 +302,21 @@ export class PostgresStore implements Store {
         Math.max(50, Math.floor(ttlMs / 3)),
       );
       keepAlive.unref();
+      // The advisory lock lives as long as this transaction: a query that still runs in it proves both.
+      const lock: HeldLock = {
+        confirm: () =>
+          broken
+            ? Promise.resolve(false)
+            : client.query('SELECT 1').then(
+                () => !broken,
+                () => {
+                  broken = true;
+                  return false;
+                },
+              ),
+      };
       try {
-        return await fn();
+        return await fn(lock);
       } finally {
         clearInterval(keepAlive);
         await client.query('COMMIT').catch(() => (broken = true));

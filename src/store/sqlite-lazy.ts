@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ToolError } from '../core/errors.js';
 import type { ImportingStore } from './open.js';
 import { SQLITE_FIX, SqliteStore, sqliteNotStored, sqliteReason, type SqliteOptions } from './sqlite.js';
-import type { JournalEntry, JournalPage, JournalQuery, NewJournalEntry, Outcome } from './types.js';
+import type { HeldLock, JournalEntry, JournalPage, JournalQuery, NewJournalEntry, Outcome } from './types.js';
 
 /**
  * A journal that does not exist yet, created on its first use instead of at start (ADR 0161):
@@ -96,7 +96,7 @@ export class LazySqliteStore implements ImportingStore {
     }
   }
 
-  withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+  withPostLock<T>(key: string, ttlMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     return run(() => this.openForWrite().withPostLock(key, ttlMs, fn));
   }
 

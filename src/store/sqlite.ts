@@ -14,7 +14,15 @@ import {
   toColumns,
   type EntryRow,
 } from './common.js';
-import type { JournalEntry, JournalPage, JournalQuery, NewJournalEntry, Outcome, Store } from './types.js';
+import type {
+  HeldLock,
+  JournalEntry,
+  JournalPage,
+  JournalQuery,
+  NewJournalEntry,
+  Outcome,
+  Store,
+} from './types.js';
 
 /** Versioned schema: each step runs once, in order, recorded in PRAGMA user_version. */
 const MIGRATIONS: string[] = [
@@ -234,7 +242,7 @@ export class SqliteStore implements Store {
     return Buffer.from(row.value, 'base64');
   }
 
-  async withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+  async withPostLock<T>(key: string, ttlMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const holder = randomBytes(8).toString('hex');
     const take = this.sql(
       `INSERT INTO locks (key, holder, expires_at) VALUES (@key, @holder, @expires)
@@ -276,8 +284,23 @@ export class SqliteStore implements Store {
       Math.max(50, Math.floor(ttlMs / 3)),
     );
     renew.unref();
+    // Renewed only while unexpired and still ours: a lease a waiter took over (renewals failed for a
+    // whole ttl) is not quietly claimed back.
+    const confirm = this.sql(
+      'UPDATE locks SET expires_at = @expires WHERE key = @key AND holder = @holder AND expires_at >= @now',
+    );
+    const lock: HeldLock = {
+      confirm: () => {
+        try {
+          const now = Date.now();
+          return Promise.resolve(confirm.run({ key, holder, expires: now + ttlMs, now }).changes === 1);
+        } catch {
+          return Promise.resolve(false);
+        }
+      },
+    };
     try {
-      return await fn();
+      return await fn(lock);
     } finally {
       clearInterval(renew);
       try {

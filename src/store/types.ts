@@ -85,8 +85,15 @@ export interface Store {
   confirmSecret(): Promise<Buffer>;
   /**
    * Runs fn while holding the write lock of one post (key = provider + post id) across every process
-   * sharing the store; a lock older than ttlMs is taken over (its holder crashed).
+   * sharing the store; a lock older than ttlMs is taken over (its holder crashed). fn gets the held lock
+   * to confirm it right before it sends (ADR 0171).
    */
-  withPostLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T>;
+  withPostLock<T>(key: string, ttlMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A post's write lock while it is held. */
+export interface HeldLock {
+  /** Whether the lock is still this holder's (renewing its lease when it is): false if it was lost. */
+  confirm(): Promise<boolean>;
 }

@@ -127,6 +127,35 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
     }
   });
 
+  it('a write whose lock was lost while it read the post sends nothing, and says so (ADR 0171)', async () => {
+    const server = await startHttpServer(env());
+    try {
+      const client = await server.connect();
+      const version = (await callOk(client, 'flowcms_get_post', { id: ID })).version;
+      const gets = flow().seen('GET').length;
+      // The write's own read of the post hangs while its lock is lost: a lease taken over (SQLite),
+      // the lock session cut off (PostgreSQL).
+      flow().inject({ method: 'GET', path: ID, delayMs: 800 });
+      const pending = call(client, 'flowcms_update_post', {
+        id: ID,
+        title: 'Lost lock',
+        expected_version: version,
+      });
+      await eventually(() => flow().seen('GET').length > gets);
+      await eventually(async () => (await locksHeld(backing)) === 1);
+      const giveBack = await loseLocks(backing);
+      const err = toolError(await pending);
+      giveBack();
+      expect(err.code).toBe('timeout');
+      expect(err.message).toMatch(/write lock was lost before sending.*nothing was sent/);
+      expect(flow().seen('PUT')).toHaveLength(0);
+      const history = await callOk(client, 'post_history', { post_id: ID, limit: 1 });
+      expect((history.entries as { outcome: string }[])[0]?.outcome).toBe('failed');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a confirm token issued by one process is accepted by another sharing the store, refused by another store', async () => {
     const version = (await cliCall(env(), 'flowcms_get_post', { id: ID })).json.version as string;
     const args = { id: ID, expected_version: version };
@@ -389,6 +418,31 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
 });
 
 /** Post locks held right now in the store (SQLite: live lease rows; PostgreSQL: granted advisory locks). */
+/** What a store failing mid-write does to a post lock: its lease taken over by another process, or its session cut off. */
+async function loseLocks(backing: TestStore): Promise<() => void> {
+  if (backing.kind === 'sqlite') {
+    const file = join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db');
+    const run = (sql: string) => {
+      const db = new Database(file);
+      try {
+        db.prepare(sql).run();
+      } finally {
+        db.close();
+      }
+    };
+    run("UPDATE locks SET holder = 'another process'");
+    // The other process is done with it: the next test's writes must not wait for the lease to expire.
+    return () => run("DELETE FROM locks WHERE holder = 'another process'");
+  }
+  const name = new URL(backing.url!).pathname.slice(1);
+  await admin(
+    `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+     WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
+    [name],
+  );
+  return () => undefined;
+}
+
 async function locksHeld(backing: TestStore): Promise<number> {
   if (backing.kind === 'sqlite') {
     const db = new Database(join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db'), { readonly: true });

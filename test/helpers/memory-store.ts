@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  HeldLock,
   JournalEntry,
   JournalPage,
   JournalQuery,
@@ -75,8 +76,8 @@ export class MemoryStore implements Store {
     return this.secret;
   }
 
-  async withPostLock<T>(_key: string, _ttlMs: number, fn: () => Promise<T>): Promise<T> {
-    return fn();
+  async withPostLock<T>(_key: string, _ttlMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+    return fn({ confirm: () => Promise.resolve(true) });
   }
 
   async close(): Promise<void> {}
