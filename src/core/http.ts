@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
 import type { Agent } from 'undici';
 import type { Logger } from './log.js';
 import { recordRetry } from './metrics.js';
@@ -139,10 +138,10 @@ export class HttpClient {
 
   private async once(req: HttpRequest, budgetMs: number): Promise<HttpResponse> {
     const url = this.target(req);
-    // undici takes an EventEmitter as the abort signal: one per call, fired by the time budget or by the
-    // caller. Not an AbortController (creating one was ~2% of a call's CPU), and a timer cleared when the
-    // call ends, not AbortSignal.timeout(): that lives on for the whole budget after each call, which held
-    // ~100 MB under load (npm run bench memory).
+    // One abort per call, fired by the time budget or by the caller: a small EventEmitter, not an
+    // AbortController (creating one was ~2% of a call's CPU), and a timer cleared when the call ends, not
+    // AbortSignal.timeout(): that lives on for the whole budget after each call, which held ~100 MB under
+    // load (npm run bench memory).
     const abort = new Abort();
     const timer = setTimeout(() => abort.fire(true), budgetMs);
     const onCallerAbort = () => abort.fire(false);
@@ -199,33 +198,25 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
     }
     const agent = await this.pool();
-    let res;
+    let res: Collected;
     try {
-      res = await agent.request({
-        origin: url.origin,
-        path: url.path,
-        method: req.method,
-        headers,
-        body: payload,
-        signal: abort,
-      });
+      res = await collect(
+        agent,
+        { origin: url.origin, path: url.path, method: req.method, headers, body: payload },
+        abort,
+        this.opts.maxResponseBytes,
+      );
     } catch (err) {
-      if (abort.timedOut) throw timeout();
-      throw err;
-    }
-    let chunks: Buffer[];
-    try {
-      chunks = await readCapped(res.body, this.opts.maxResponseBytes);
-    } catch (err) {
-      if (err === TOO_LARGE)
+      if (err instanceof TooLarge)
         throw new ToolError(
           'provider_error',
           `The provider's response exceeded ${this.opts.maxResponseBytes} bytes and was dropped.`,
-          { provider_status: res.statusCode, retryable: false },
+          { provider_status: err.status, retryable: false },
         );
       if (abort.timedOut) throw timeout();
       throw err;
     }
+    const { chunks } = res;
     const text = Buffer.concat(chunks).toString('utf8');
     const responseHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) {
@@ -370,7 +361,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The abort signal of one upstream call, as the EventEmitter undici accepts; knows whether the budget fired it. */
+/** The abort of one upstream call; knows whether the time budget fired it. */
 class Abort extends EventEmitter {
   aborted = false;
   timedOut = false;
@@ -383,24 +374,82 @@ class Abort extends EventEmitter {
   }
 }
 
-const TOO_LARGE = new Error('response too large');
+/** An answer past the size cap (with its status, for the error). */
+class TooLarge extends Error {
+  constructor(readonly status: number) {
+    super('response too large');
+  }
+}
+
+interface Collected {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  chunks: Buffer[];
+}
+
+/**
+ * One request through undici's dispatch API, its body gathered as it arrives (up to `max` bytes): no
+ * response stream and no async resource per call, which undici's request() creates for every answer.
+ */
+function collect(
+  agent: Agent,
+  options: {
+    origin: string;
+    path: string;
+    method: HttpMethod;
+    headers: Record<string, string>;
+    body?: string;
+  },
+  abort: Abort,
+  max: number,
+): Promise<Collected> {
+  return new Promise((resolve, reject) => {
+    let controller: { abort(reason: Error): void } | undefined;
+    let settled = false;
+    const finish = (err: unknown, value?: Collected) => {
+      if (settled) return;
+      settled = true;
+      abort.off('abort', onAbort);
+      if (value) resolve(value);
+      else reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    const aborted = () => Object.assign(new Error('The request was aborted.'), { code: 'UND_ERR_ABORTED' });
+    // Before the request starts (waiting for a connection) there is nothing to cancel in undici yet:
+    // the promise ends now and the request is dropped when it starts.
+    const onAbort = () => {
+      controller?.abort(aborted());
+      finish(aborted());
+    };
+    abort.once('abort', onAbort);
+    const res: Collected = { statusCode: 0, headers: {}, chunks: [] };
+    let size = 0;
+    agent.dispatch(options, {
+      onRequestStart(c) {
+        controller = c;
+        if (settled || abort.aborted) c.abort(aborted());
+      },
+      onResponseStart(_c, statusCode, headers) {
+        res.statusCode = statusCode;
+        res.headers = headers;
+      },
+      onResponseData(c, chunk) {
+        size += chunk.length;
+        if (size <= max) return void res.chunks.push(chunk);
+        const tooLarge = new TooLarge(res.statusCode);
+        c.abort(tooLarge);
+        finish(tooLarge);
+      },
+      onResponseEnd() {
+        finish(undefined, res);
+      },
+      onResponseError(_c, err) {
+        finish(err);
+      },
+    });
+    if (abort.aborted) onAbort();
+  });
+}
 
 /** A path the URL parser would leave as it is: unreserved and sub-delim characters, escapes, no dot segments (%2E included). */
 const PLAIN_PATH =
   /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*(?:%(?!2E)[0-9A-F]{2}[\w\-.~!$&'()*+,;=:@]*)*)+$/;
-
-/** A body's chunks, read with plain events (cheaper than for-await); rejects with TOO_LARGE past `max` bytes. */
-function readCapped(body: Readable, max: number): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) return void chunks.push(chunk);
-      body.destroy();
-      reject(TOO_LARGE);
-    });
-    body.once('end', () => resolve(chunks));
-    body.once('error', reject);
-  });
-}
