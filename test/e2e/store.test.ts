@@ -21,7 +21,7 @@ import {
   tempDataDir,
   toolError,
 } from '../helpers/harness.js';
-import { admin, createTestStore, storeKinds, type TestStore } from '../helpers/stores.js';
+import { admin, createTestStore, loseLocks, storeKinds, type TestStore } from '../helpers/stores.js';
 
 // Issue 11: the journal store shared by several processes, proven against SQLite and PostgreSQL.
 // FlowCMS applies writes synchronously, so a write's new version is visible to the next reader at once.
@@ -418,31 +418,6 @@ describe.each(storeKinds())('%s journal store shared by several processes', (kin
 });
 
 /** Post locks held right now in the store (SQLite: live lease rows; PostgreSQL: granted advisory locks). */
-/** What a store failing mid-write does to a post lock: its lease taken over by another process, or its session cut off. */
-async function loseLocks(backing: TestStore): Promise<() => void> {
-  if (backing.kind === 'sqlite') {
-    const file = join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db');
-    const run = (sql: string) => {
-      const db = new Database(file);
-      try {
-        db.prepare(sql).run();
-      } finally {
-        db.close();
-      }
-    };
-    run("UPDATE locks SET holder = 'another process'");
-    // The other process is done with it: the next test's writes must not wait for the lease to expire.
-    return () => run("DELETE FROM locks WHERE holder = 'another process'");
-  }
-  const name = new URL(backing.url!).pathname.slice(1);
-  await admin(
-    `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-     WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
-    [name],
-  );
-  return () => undefined;
-}
-
 async function locksHeld(backing: TestStore): Promise<number> {
   if (backing.kind === 'sqlite') {
     const db = new Database(join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db'), { readonly: true });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { tempDataDir } from './harness.js';
 
@@ -59,4 +61,29 @@ export async function admin(sql: string, params: unknown[] = []): Promise<pg.Que
   } finally {
     await client.end();
   }
+}
+
+/** What a store failing mid-write does to a post lock: its lease taken over by another process, or its session cut off. */
+export async function loseLocks(backing: TestStore): Promise<() => void> {
+  if (backing.kind === 'sqlite') {
+    const file = join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db');
+    const run = (sql: string) => {
+      const db = new Database(file);
+      try {
+        db.prepare(sql).run();
+      } finally {
+        db.close();
+      }
+    };
+    run("UPDATE locks SET holder = 'another process'");
+    // The other process is done with it: the next test's writes must not wait for the lease to expire.
+    return () => run("DELETE FROM locks WHERE holder = 'another process'");
+  }
+  const name = new URL(backing.url!).pathname.slice(1);
+  await admin(
+    `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+     WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
+    [name],
+  );
+  return () => undefined;
 }

@@ -1,14 +1,12 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/log.js';
 import { Redactor } from '../../src/core/redact.js';
 import { openStore, type ImportingStore } from '../../src/store/open.js';
 import type { JournalEntry, NewJournalEntry } from '../../src/store/types.js';
-import { createTestStore, storeKinds, type TestStore } from '../helpers/stores.js';
+import { createTestStore, loseLocks, storeKinds, type TestStore } from '../helpers/stores.js';
 
 // The one contract both stores keep (src/store/types.ts), run against a real SQLite file and a real
 // PostgreSQL database.
@@ -183,36 +181,18 @@ describe.each(storeKinds())('%s store', (kind) => {
 
   it('confirms a held lock before a send, and answers false once the lock was lost', async () => {
     const seen: boolean[] = [];
+    let giveBack: () => void = () => undefined;
     await store.withPostLock('buttercms:lost', 5000, async (lock) => {
       seen.push(await lock.confirm());
-      await loseLocks();
+      giveBack = await loseLocks(backing);
       seen.push(await lock.confirm());
     });
     expect(seen).toEqual([true, false]);
-    // The lost lock does not linger: the next writer gets it at once.
+    giveBack();
+    // Once the other holder let go, the next writer gets the lock at once.
     await store.withPostLock('buttercms:lost', 5000, async (lock) => void seen.push(await lock.confirm()));
     expect(seen).toEqual([true, false, true]);
   });
-
-  /** What a store failing during a write does to its locks: leases expired and taken over, or the lock session cut off. */
-  async function loseLocks(): Promise<void> {
-    if (kind === 'sqlite') {
-      const db = new Database(join(backing.env.POST_EDITOR_DATA_DIR!, 'journal.db'));
-      // Another process took the expired lease over, wrote, and let it go.
-      db.prepare("UPDATE locks SET holder = 'another process', expires_at = ?").run(Date.now() + 60_000);
-      db.prepare("DELETE FROM locks WHERE holder = 'another process'").run();
-      db.close();
-      return;
-    }
-    const client = new pg.Client({ connectionString: backing.url });
-    await client.connect();
-    await client.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_locks
-        WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    await client.end();
-  }
 
   it('gives up waiting behind a live holder after twice the lock ttl, with a retryable timeout', async () => {
     const other = await open();
