@@ -48,6 +48,8 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /** Upstream HTTP with a shared keep-alive pool, one time budget per call, bounded retries and size cap. */
 export class HttpClient {
   private agent: Promise<Agent> | undefined;
+  /** The pool once created: later calls take it without awaiting. */
+  private ready: Agent | undefined;
   private readonly origins = new Map<string, boolean>();
   private readonly opts: Required<HttpClientOptions>;
 
@@ -197,7 +199,7 @@ export class HttpClient {
       payload = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
-    const agent = await this.pool();
+    const agent = this.ready ?? (this.ready = await this.pool());
     let res: Collected;
     try {
       res = await collect(

@@ -47,7 +47,7 @@ export class ProviderClient {
   }
 
   /** A GET, retried within the time budget. */
-  async read(
+  read(
     path: string,
     query: Record<string, string | number | boolean | undefined>,
     ctx: CallContext,
@@ -56,7 +56,7 @@ export class ProviderClient {
   }
 
   /** A write, sent once. */
-  async send(req: PlannedRequest, ctx: CallContext): Promise<HttpResponse> {
+  send(req: PlannedRequest, ctx: CallContext): Promise<HttpResponse> {
     return this.request(req, req.query ?? {}, 'write', ctx);
   }
 
