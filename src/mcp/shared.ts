@@ -84,6 +84,7 @@ export function createSharedMcp(app: App): SharedMcp {
         return typeof value === 'string' ? value : undefined;
       };
       const protocolVersionHeader = header('mcp-protocol-version');
+      if (isPlainLegacy(body, protocolVersionHeader)) return hubs.legacy.exchange(body, authInfo);
       const mcpMethodHeader = header('mcp-method');
       const mcpNameHeader = header('mcp-name');
       const route = classifyInboundRequest({
@@ -116,6 +117,39 @@ export function createSharedMcp(app: App): SharedMcp {
 }
 
 const FAST_METHODS = new Set(['tools/call', 'tools/list']);
+
+/** The supported versions the SDK's classifier routes to the 2025-era server, asked of it once. */
+const LEGACY_VERSIONS = new Set(
+  SUPPORTED_PROTOCOL_VERSIONS.filter(
+    (version) =>
+      classifyInboundRequest({
+        httpMethod: 'POST',
+        body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        protocolVersionHeader: version,
+      }).kind === 'legacy',
+  ),
+);
+
+/**
+ * A request the SDK's classifier would route to the 2025-era server as it is (no `_meta` envelope, no
+ * version header or a 2025-era one), known without running it: its failed checks of the body as a
+ * response were ~3% of a call. The protocol server still parses and validates the request itself;
+ * test/unit/shared-routing.test.ts holds this to the classifier's verdicts.
+ */
+export function isPlainLegacy(body: JSONRPCRequest, versionHeader: string | undefined): boolean {
+  // The SDK's request schema is strict: these keys only, a string or safe-integer id, object params.
+  if (body.jsonrpc !== '2.0' || !Object.keys(body).every((key) => REQUEST_KEYS.has(key))) return false;
+  if (typeof body.id !== 'string' && !Number.isSafeInteger(body.id)) return false;
+  const params: unknown = body.params;
+  if (params !== undefined && !(isObject(params) && !('_meta' in params))) return false;
+  return versionHeader === undefined || LEGACY_VERSIONS.has(versionHeader);
+}
+
+const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** One request (not a batch or notification) for a tool method, with no progress asked for. */
 function isPlainRequest(body: unknown): body is JSONRPCRequest {
