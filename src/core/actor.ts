@@ -1,4 +1,5 @@
 import type { Actor } from '../store/types.js';
+import { isRecord } from './record.js';
 
 /** The request _meta key under which 2026-07-28 clients send their clientInfo with every request. */
 export const CLIENT_INFO_META = 'io.modelcontextprotocol/clientInfo';
@@ -37,8 +38,4 @@ function cleanLabel(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.replace(CONTROL, '').trim().slice(0, 100);
   return text || null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,5 @@
+import { isRecord } from './record.js';
+
 /**
  * Rewrites a JSON Schema made by z.toJSONSchema into the portable subset MCP Inspector's `--strict`
  * mode accepts (ADR 0084): a `type` array becomes `anyOf` branches of one type each (clients that map
@@ -68,10 +70,6 @@ function splitTypeUnion(node: Record<string, unknown>): Record<string, unknown> 
     type === 'null' ? { type } : { type, ...constraints },
   );
   return { anyOf: branches, ...union };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function onlyStringType(value: Record<string, unknown>): boolean {

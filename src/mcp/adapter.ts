@@ -21,6 +21,7 @@ import { complete } from './completions.js';
 import { RequestError } from './posts.js';
 import { getPrompt, hasPrompts, listPrompts } from './prompts.js';
 import { listResources, listTemplates, readResource } from './resources.js';
+import { isRecord } from '../core/record.js';
 
 // The one module that builds MCP protocol objects from the SDK (ADR 0110): the transports hand it
 // messages, the rest of the code never sees an SDK type.
@@ -239,8 +240,4 @@ async function callTool(
       requestState: err.state,
     });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

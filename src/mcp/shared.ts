@@ -9,6 +9,7 @@ import {
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { App } from '../server.js';
 import { createMcpServer } from './adapter.js';
+import { isRecord } from '../core/record.js';
 
 // Stateless HTTP without a protocol server per request (ADR 0111). One long-lived protocol server per
 // era sits behind the SDK's own connection entry (`serveStdio` over a custom transport, which pins
@@ -141,15 +142,11 @@ export function isPlainLegacy(body: JSONRPCRequest, versionHeader: string | unde
   if (body.jsonrpc !== '2.0' || !Object.keys(body).every((key) => REQUEST_KEYS.has(key))) return false;
   if (typeof body.id !== 'string' && !Number.isSafeInteger(body.id)) return false;
   const params: unknown = body.params;
-  if (params !== undefined && !(isObject(params) && !('_meta' in params))) return false;
+  if (params !== undefined && !(isRecord(params) && !('_meta' in params))) return false;
   return versionHeader === undefined || LEGACY_VERSIONS.has(versionHeader);
 }
 
 const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One request (not a batch or notification) for a tool method, with no progress asked for. */
 function isPlainRequest(body: unknown): body is JSONRPCRequest {

@@ -4,6 +4,7 @@ import type { ToolContext, ToolRegistry } from '../core/tool.js';
 import type { JournalEntry } from '../store/types.js';
 import { diffField, type FieldDiff } from './field-diff.js';
 import type { RevertState } from './entry-view.js';
+import { isRecord } from '../core/record.js';
 
 /** What the revert form posted. */
 export interface RevertRequest {
@@ -147,8 +148,4 @@ export function changesSince(
       diffs.push(diffField(field, written, now[field] ?? null));
   }
   return diffs;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

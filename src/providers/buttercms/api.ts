@@ -19,6 +19,7 @@ import {
   type ButterListArgs,
   type ButterUpdateArgs,
 } from './schemas.js';
+import { isRecord } from '../../core/record.js';
 
 export interface ButterSettings {
   baseUrl: string;
@@ -241,10 +242,6 @@ function identity(author: unknown): Record<string, unknown> | undefined {
 
 function hasAuthorKey(author: unknown): boolean {
   return isRecord(author) && (typeof author.slug === 'string' || typeof author.email === 'string');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const IMG_SRC = /<img\b[^>]*?\ssrc=["'](https?:\/\/[^"']+)["']/gi;

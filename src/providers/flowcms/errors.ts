@@ -1,4 +1,5 @@
 import type { ProviderErrorData } from '../../pipeline/client.js';
+import { isRecord } from '../../core/record.js';
 
 // FlowCMS documents no error body (ADR 0036): read every common shape, never fail on an odd one.
 
@@ -56,8 +57,4 @@ function itemText(item: unknown): string {
   const message = item.message ?? item.msg ?? item.detail;
   const text = typeof message === 'string' ? message : '';
   return typeof field === 'string' && field ? `${field}: ${text}` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

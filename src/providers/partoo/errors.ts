@@ -1,5 +1,6 @@
 import type { ErrorClassification, ProviderErrorData } from '../../pipeline/client.js';
 import { earliestScheduleTime } from './time.js';
+import { isRecord } from '../../core/record.js';
 
 /**
  * Partoo error bodies use `errors` (seed OpenAPI: 401/403/404, and 415) or `error` (errors guide: 400…),
@@ -51,8 +52,4 @@ function flatten(value: unknown, path: string): Part[] {
   if (!isRecord(value)) return [];
   // The outer "json"/"query" keys only say where webargs found the problem: keep the inner field names.
   return Object.entries(value).flatMap(([k, v]) => flatten(v, field ? `${field}.${k}` : k));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import { Emulator, headerValue, queryInt, type EmulatorRequest, type EmulatorResponse } from '../emulator.js';
 import { KEY_USER_ID, SITE, seedRebelmousePosts, slugOf, type RebelmousePost } from './seed.js';
+import { isRecord } from '../../core/record.js';
 
 /** A 64-character key, as RebelMouse issues them. */
 export const REBELMOUSE_API_KEY = 'sandboxrebelmousekey'.padEnd(64, '0123456789abcdef');
@@ -161,7 +162,7 @@ function validate(input: Record<string, unknown>): string[] {
     if (given(f) && typeof input[f] !== 'string') errors.push(`${f}: Not a valid string.`);
   for (const f of INTEGERS)
     if (given(f) && !Number.isInteger(input[f])) errors.push(`${f}: A valid integer is required.`);
-  for (const f of OBJECTS) if (given(f) && !isObject(input[f])) errors.push(`${f}: Expected an object.`);
+  for (const f of OBJECTS) if (given(f) && !isRecord(input[f])) errors.push(`${f}: Expected an object.`);
   for (const f of LISTS) {
     const v = input[f];
     if (given(f) && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
@@ -174,14 +175,10 @@ function validate(input: Record<string, unknown>): string[] {
   ) {
     errors.push('roar_author_ids: Expected a list of integers.');
   }
-  if (given('listicle') && !(Array.isArray(input.listicle) && input.listicle.every(isObject))) {
+  if (given('listicle') && !(Array.isArray(input.listicle) && input.listicle.every(isRecord))) {
     errors.push('listicle: Expected a list of objects.');
   }
   return errors;
-}
-
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function tagsOf(post: RebelmousePost): string[] {
