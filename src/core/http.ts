@@ -4,6 +4,7 @@ import type { Logger } from './log.js';
 import { recordRetry } from './metrics.js';
 import type { Redactor } from './redact.js';
 import { MAX_RESPONSE_DEPTH, pathDeeperThan } from './depth.js';
+import { remembered } from './memo.js';
 import { ToolError, codeForStatus } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -50,7 +51,6 @@ export class HttpClient {
   private agent: Promise<Agent> | undefined;
   /** The pool once created: later calls take it without awaiting. */
   private ready: Agent | undefined;
-  private readonly origins = new Map<string, boolean>();
   private readonly opts: Required<HttpClientOptions>;
 
   constructor(options: HttpClientOptions) {
@@ -165,26 +165,11 @@ export class HttpClient {
     const query = Object.entries(req.query ?? {}).filter(([, v]) => v !== undefined);
     const slash = req.url.indexOf('/', req.url.indexOf('://') + 3);
     const origin = slash > 0 ? req.url.slice(0, slash) : '';
-    if (query.length === 0 && slash > 0 && PLAIN_PATH.test(req.url.slice(slash)) && this.isOrigin(origin))
+    if (query.length === 0 && slash > 0 && PLAIN_PATH.test(req.url.slice(slash)) && isOrigin(origin))
       return { origin, path: req.url.slice(slash) };
     const url = new URL(req.url);
     for (const [k, v] of query) url.searchParams.set(k, String(v));
     return { origin: url.origin, path: url.pathname + url.search };
-  }
-
-  /** Whether the text is exactly the origin the URL parser would make of it (remembered per origin). */
-  private isOrigin(origin: string): boolean {
-    let verdict = this.origins.get(origin);
-    if (verdict === undefined) {
-      try {
-        verdict = new URL(origin).origin === origin;
-      } catch {
-        verdict = false;
-      }
-      if (this.origins.size >= 64) this.origins.clear();
-      this.origins.set(origin, verdict);
-    }
-    return verdict;
   }
 
   private async exchange(
@@ -451,6 +436,15 @@ function collect(
     if (abort.aborted) onAbort();
   });
 }
+
+/** Whether the text is exactly the origin the URL parser would make of it (remembered per origin). */
+const isOrigin = remembered((origin) => {
+  try {
+    return new URL(origin).origin === origin;
+  } catch {
+    return false;
+  }
+}, 64);
 
 /** A path the URL parser would leave as it is: unreserved and sub-delim characters, escapes, no dot segments (%2E included). */
 const PLAIN_PATH =

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_RESPONSE_DEPTH } from './depth.js';
+import { remembered } from './memo.js';
 import { ToolError } from './errors.js';
 
 export const POST_STATUSES = [
@@ -106,22 +107,16 @@ export function cleanText(text: string | null | undefined): string | null {
   return text.replace(INVISIBLE, '');
 }
 
-// The same timestamps come back on every read of a post: their normal forms are remembered (bounded).
-const isoOf = new Map<string, string | null>();
-
 /** Normalizes a provider timestamp (any ISO form, or Unix seconds) to ISO 8601 UTC, or null. */
 export function toIsoUtc(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000).toISOString();
   if (typeof value !== 'string') return null;
-  let iso = isoOf.get(value);
-  if (iso === undefined) {
-    iso = parseIsoUtc(value);
-    if (isoOf.size >= 4096) isoOf.clear();
-    isoOf.set(value, iso);
-  }
-  return iso;
+  return isoOf(value);
 }
+
+// The same timestamps come back on every read of a post: their normal forms are remembered.
+const isoOf = remembered(parseIsoUtc, 4096);
 
 function parseIsoUtc(value: string): string | null {
   // A naive timestamp (no offset) from an API documented as UTC is read as UTC, not local time.

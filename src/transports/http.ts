@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '../core/env.js';
 import { flushLogs } from '../core/log.js';
+import { remembered } from '../core/memo.js';
 import { recordRejection } from '../core/metrics.js';
 import { reviewPageFor } from '../review/mount.js';
 import { originIsThisHost } from '../review/http-util.js';
@@ -38,7 +39,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
     : undefined;
   const auth = cfg.tokens.length > 0 ? new BearerAuth(cfg.tokens, cfg.authFailuresPerMinute) : undefined;
   const mcp = createMcpEndpoint(app, sessions);
-  const hosts = new HostCheck(cfg.host);
+  // Parsing a Host header is a URL parse: the verdicts for the few a server sees are remembered.
+  const hostIsAllowed = remembered((host) => hostAllowed(host, cfg.host), 64);
   let shuttingDown = false;
   // POSTs being answered: what graceful shutdown waits for (a stateful GET stream never ends by itself).
   let inFlight = 0;
@@ -65,7 +67,8 @@ export async function serveHttp(app: App): Promise<HttpHandle> {
   server.requestTimeout = Math.max(app.config.timeoutMs * 3, 60_000);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hosts.allowed(req.headers.host)) return sendJson(res, 403, { error: 'Host not allowed' });
+    const host = req.headers.host;
+    if (host === undefined || !hostIsAllowed(host)) return sendJson(res, 403, { error: 'Host not allowed' });
     const pathname = pathOf(req.url);
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
@@ -226,24 +229,6 @@ function pathOf(target: string | undefined): string {
   return /^\/[\w\-/]*$/.test(path) && !path.includes('//')
     ? path
     : new URL(target, 'http://localhost').pathname;
-}
-
-/** hostAllowed with the answers for the few Host headers a server sees remembered (parsing one is a URL parse per request). */
-class HostCheck {
-  private readonly seen = new Map<string, boolean>();
-
-  constructor(private readonly boundHost: string) {}
-
-  allowed(hostHeader: string | undefined): boolean {
-    if (hostHeader === undefined) return false;
-    let verdict = this.seen.get(hostHeader);
-    if (verdict === undefined) {
-      verdict = hostAllowed(hostHeader, this.boundHost);
-      if (this.seen.size >= 64) this.seen.clear();
-      this.seen.set(hostHeader, verdict);
-    }
-    return verdict;
-  }
 }
 
 /** Whether the Host header is acceptable for the bound address (loopback binds accept loopback names only). */
