@@ -25,6 +25,14 @@ import type {
 } from './types.js';
 
 /** Versioned schema: each step runs once, in order, recorded in PRAGMA user_version. */
+/** Waited on to sleep synchronously (the constructor is synchronous, as better-sqlite3 is). */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE journal (
@@ -80,7 +88,23 @@ export class SqliteStore implements Store {
     this.file = join(options.dir, 'journal.db');
     this.redact = options.redact;
     this.db = new Database(this.file);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // Two processes creating a new journal at once: switching it to WAL answers SQLITE_BUSY at once
+    // (SQLite does not wait on the busy handler there), so the set-up is tried again within the timeout.
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      try {
+        this.setUp();
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() + delay > deadline) throw err;
+        Atomics.wait(SLEEPER, 0, 0, delay + Math.random() * delay);
+      }
+    }
+  }
+
+  private setUp(): void {
     // WAL lets readers and one writer in several processes work at once; FULL fsyncs the WAL on every
     // commit, so an acknowledged pre-image survives a power cut, not only a process crash.
     this.db.pragma('journal_mode = WAL');

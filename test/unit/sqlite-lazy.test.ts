@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/env.js';
 import { createLogger } from '../../src/core/log.js';
@@ -89,5 +91,30 @@ describe('confirm tokens over a secret read on first use', () => {
     const token = tokens.issue(binding);
     expect(new ConfirmTokens('secret').check(token, binding)).toBe('ok');
     expect(calls).toBe(2);
+  });
+});
+
+describe('a new journal another process is creating', () => {
+  it('opens once that process lets go: switching a new file to WAL is retried, not refused', async () => {
+    // Another process mid-way through creating the file: a write transaction on it, not yet in WAL mode
+    // (SQLite answers the switch to WAL with SQLITE_BUSY at once then, busy timeout or not).
+    const dir = dataDir();
+    mkdirSync(dir, { recursive: true });
+    const other = new Database(join(dir, 'journal.db'));
+    other.exec('BEGIN IMMEDIATE; CREATE TABLE creating (a)');
+    const store = join(import.meta.dirname, '../../dist/store/sqlite.js');
+    const child = `import { SqliteStore } from ${JSON.stringify(store)};
+      try { await new SqliteStore({ dir: process.argv[1], redact: (t) => t }).confirmSecret(); }
+      catch (e) { console.error(e.code, e.message); process.exit(1); }`;
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', child, dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((done) => proc.once('exit', done));
+    await new Promise((r) => setTimeout(r, 300));
+    other.exec('COMMIT');
+    other.close();
+    expect({ code: await exited, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
